@@ -1,0 +1,78 @@
+/**
+ * Reading a zone's wall clock at an instant, through the platform's tz data
+ * (Intl), so no offset table of our own can drift out of date.
+ */
+
+export class InvalidTimeZoneError extends Error {
+  readonly code = 'invalid_time_zone';
+  constructor(readonly zone: string) {
+    super(`not an IANA time zone: ${JSON.stringify(zone)}`);
+    this.name = 'InvalidTimeZoneError';
+  }
+}
+
+export const MS_PER_MINUTE = 60_000;
+export const MINUTES_PER_DAY = 1440;
+
+// Building a DateTimeFormat costs far more than formatting with one, and the
+// send gate asks about the same few zones for every message.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  const cached = formatters.get(zone);
+  if (cached) return cached;
+  let formatter: Intl.DateTimeFormat;
+  try {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      calendar: 'gregory',
+      numberingSystem: 'latn',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+  } catch {
+    throw new InvalidTimeZoneError(zone);
+  }
+  formatters.set(zone, formatter);
+  return formatter;
+}
+
+export function isSupportedZone(zone: string): boolean {
+  if (typeof zone !== 'string' || zone.trim() === '') return false;
+  try {
+    formatterFor(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws `InvalidTimeZoneError` unless the platform knows `zone`. */
+export function assertZone(zone: string): void {
+  if (!isSupportedZone(zone)) throw new InvalidTimeZoneError(String(zone));
+}
+
+/**
+ * The wall-clock reading in `zone` at instant `ms`, as whole minutes since
+ * 1970-01-01T00:00 of that wall clock. Subtracting the instant's own whole
+ * minutes gives the zone's UTC offset; taking it modulo a day gives the
+ * minute of the local day.
+ */
+export function wallClockMinutes(ms: number, zone: string): number {
+  const fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0 };
+  for (const part of formatterFor(zone).formatToParts(ms)) {
+    if (part.type in fields) fields[part.type as keyof typeof fields] = Number(part.value);
+  }
+  // Some ICU versions render midnight as 24 even with h23; it is the same day's 0.
+  const hour = fields.hour === 24 ? 0 : fields.hour;
+  return Date.UTC(fields.year, fields.month - 1, fields.day, hour, fields.minute) / MS_PER_MINUTE;
+}
+
+/** Minutes after local midnight, 0..1439. */
+export function minuteOfDay(wallMinutes: number): number {
+  return ((wallMinutes % MINUTES_PER_DAY) + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env`. Everything else receives a `Config`.
+ * A bad value fails start-up with a message that names the variable.
+ */
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const optionalString = z.preprocess(emptyToUndefined, z.string().min(1).optional());
+const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
+
+const EnvSchema = z
+  .object({
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    DATABASE_URL: optionalUrl,
+    REDIS_URL: optionalUrl,
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.data')),
+    PUBLIC_BASE_URL: optionalUrl,
+    ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    SECRETS_KEY: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'must be 32 random bytes, base64 or hex encoded')
+        .optional(),
+    ),
+    SMS_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['console', 'twilio']).default('console')),
+    TWILIO_ACCOUNT_SID: optionalString,
+    TWILIO_AUTH_TOKEN: optionalString,
+    TWILIO_API_BASE_URL: optionalUrl,
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    RECONCILE_INTERVAL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(60)),
+    SMS_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(10_000)),
+    SHUTDOWN_GRACE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(10_000)),
+    EMBEDDED_PG_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SMS_PROVIDER === 'twilio') {
+      for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when SMS_PROVIDER=twilio' });
+      }
+    }
+    if (env.DATABASE_URL) {
+      for (const key of ['ADMIN_TOKEN', 'SECRETS_KEY'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when DATABASE_URL is set' });
+      }
+    }
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Null means: run an embedded PostgreSQL in `dataDir`. */
+  databaseUrl: string | null;
+  /** Null means: BullMQ on its PostgreSQL backend. */
+  redisUrl: string | null;
+  dataDir: string;
+  publicBaseUrl: string | null;
+  /** Null only in embedded mode, where one is generated into `dataDir`. */
+  adminToken: string | null;
+  secretsKey: string | null;
+  sms:
+    | { provider: 'console' }
+    | { provider: 'twilio'; accountSid: string; authToken: string; apiBaseUrl: string | null };
+  /** Kept even with the console provider so inbound webhooks can be verified when configured. */
+  twilioAuthToken: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  reconcileIntervalMs: number;
+  smsTimeoutMs: number;
+  shutdownGraceMs: number;
+  embeddedPgPort: number | null;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    dataDir: e.DATA_DIR,
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null,
+    adminToken: e.ADMIN_TOKEN ?? null,
+    secretsKey: e.SECRETS_KEY ?? null,
+    sms:
+      e.SMS_PROVIDER === 'twilio'
+        ? {
+            provider: 'twilio',
+            accountSid: e.TWILIO_ACCOUNT_SID ?? '',
+            authToken: e.TWILIO_AUTH_TOKEN ?? '',
+            apiBaseUrl: e.TWILIO_API_BASE_URL ?? null,
+          }
+        : { provider: 'console' },
+    twilioAuthToken: e.TWILIO_AUTH_TOKEN ?? null,
+    logLevel: e.LOG_LEVEL,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
+    smsTimeoutMs: e.SMS_TIMEOUT_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    embeddedPgPort: e.EMBEDDED_PG_PORT ?? null,
+  };
+}

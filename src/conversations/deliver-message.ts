@@ -1,0 +1,132 @@
+import { SmsSendError, type SmsProvider } from '../domain/sms.js';
+import type { MerchantRow, MessageRow } from '../db/models/index.js';
+import { applyEvent } from './apply-event.js';
+import { lockConversationById } from './conversation-lock.js';
+import type { ConversationDeps } from './deps.js';
+import { factsFor, sendingWindow } from './recipient-facts.js';
+import { sendGate } from './send-gate.js';
+import { inTransaction } from './transactions.js';
+
+export type DeliveryOutcome = 'sent' | 'deferred' | 'refused' | 'skipped' | 'failed' | 'unknown' | 'missing';
+
+export interface DeliveryDeps extends ConversationDeps {
+  provider: SmsProvider;
+  /** Base of our public URL, for the provider's delivery callbacks; null when there is none. */
+  statusCallbackUrl: string | null;
+}
+
+/** The provider error meaning the recipient has opted out of this sender at the carrier. */
+const PROVIDER_OPTED_OUT = '21610';
+
+/**
+ * Delivers one outbox row, at most once. The row is claimed (`sending`) in its
+ * own transaction after the send gate; only then is the provider called. A
+ * crash after the claim leaves `sending`, which the reconciler turns into
+ * `unknown`: never resent blindly.
+ */
+export async function deliverMessage(deps: DeliveryDeps, messageId: string): Promise<DeliveryOutcome> {
+  const { models } = deps.db;
+  const claim = await inTransaction(deps, async (transaction, dispatches) => {
+    const peek = await models.Message.findByPk(messageId, { transaction });
+    if (!peek) return { outcome: 'missing' as const };
+    // The conversation lock orders us after any STOP or order being applied right now.
+    const locked = await lockConversationById(deps, transaction, peek.conversationId);
+    const message = await models.Message.findByPk(messageId, { transaction, lock: transaction.LOCK.UPDATE });
+    const merchant = await models.Merchant.findByPk(peek.merchantId, { transaction });
+    if (!locked || !message || !merchant) return { outcome: 'missing' as const };
+    const now = deps.clock.now();
+    const facts = factsFor(merchant, locked.customer);
+    const verdict = sendGate({
+      message,
+      conversation: { state: locked.conversation.state, currentCartId: locked.conversation.currentCartId },
+      consent: locked.customer.consentStatus,
+      zones: facts.zones,
+      window: sendingWindow(merchant),
+      at: now,
+    });
+    const log = { merchantId: merchant.id, conversationId: message.conversationId, messageId: message.id, kind: message.kind };
+    switch (verdict.verdict) {
+      case 'skip':
+        return { outcome: 'skipped' as const };
+      case 'refuse':
+        await message.update({ status: 'refused', statusReason: verdict.rule }, { transaction });
+        deps.metrics.messages.inc({ outcome: 'refused', kind: message.kind });
+        deps.logger.info({ ...log, rule: verdict.rule }, 'message refused by the send gate');
+        return { outcome: 'refused' as const };
+      case 'defer':
+        await message.update({ status: 'deferred', statusReason: verdict.rule, sendAfter: verdict.until }, { transaction });
+        dispatches.push({ queue: 'outbox', messageId: message.id, notBefore: verdict.until, attempt: message.attempts + 1 });
+        deps.metrics.messages.inc({ outcome: 'deferred', kind: message.kind });
+        deps.logger.info({ ...log, until: verdict.until, rule: verdict.rule }, 'message deferred by the send gate');
+        return { outcome: 'deferred' as const };
+      case 'send':
+        await message.update({ status: 'sending', attempts: message.attempts + 1 }, { transaction });
+        return { outcome: 'claimed' as const, message, merchant, log };
+    }
+  });
+  if (claim.outcome !== 'claimed') return claim.outcome;
+  return send(deps, claim.message, claim.merchant, claim.log);
+}
+
+async function send(
+  deps: DeliveryDeps,
+  message: MessageRow,
+  merchant: MerchantRow,
+  log: Record<string, unknown>,
+): Promise<DeliveryOutcome> {
+  try {
+    const receipt = await deps.provider.send({
+      to: message.toPhone,
+      from: message.fromPhone,
+      messagingServiceSid: message.messagingServiceSid,
+      body: message.body,
+      statusCallbackUrl: deps.statusCallbackUrl,
+    });
+    await message.update({
+      status: 'sent',
+      provider: deps.provider.name,
+      providerMessageId: receipt.providerMessageId,
+      segments: receipt.segments ?? message.segments,
+      sentAt: deps.clock.now(),
+    });
+    deps.metrics.messages.inc({ outcome: 'sent', kind: message.kind });
+    deps.logger.info({ ...log, providerMessageId: receipt.providerMessageId }, 'message sent');
+    return 'sent';
+  } catch (error) {
+    const definite = error instanceof SmsSendError && error.definite;
+    const code = error instanceof SmsSendError ? error.providerErrorCode : null;
+    await message.update({
+      status: definite ? 'failed' : 'unknown',
+      provider: deps.provider.name,
+      errorCode: code,
+      statusReason: definite ? 'provider_rejected' : 'provider_unreachable',
+    });
+    deps.metrics.messages.inc({ outcome: definite ? 'failed' : 'unknown', kind: message.kind });
+    deps.logger.warn({ ...log, err: error, errorCode: code }, definite ? 'provider refused the message' : 'send outcome unknown');
+    if (code === PROVIDER_OPTED_OUT) await markProviderOptOut(deps, message.conversationId, merchant, code, message.id);
+    return definite ? 'failed' : 'unknown';
+  }
+}
+
+/** The carrier says this phone has opted out of our sender: honour it as a STOP. */
+export async function markProviderOptOut(
+  deps: ConversationDeps,
+  conversationId: string,
+  merchant: MerchantRow,
+  errorCode: string,
+  messageId: string,
+): Promise<void> {
+  await inTransaction(deps, async (transaction, dispatches) => {
+    const locked = await lockConversationById(deps, transaction, conversationId);
+    if (!locked || locked.customer.consentStatus === 'revoked') return;
+    const applied = await applyEvent(
+      deps,
+      transaction,
+      locked,
+      merchant,
+      { type: 'provider.opted_out', at: deps.clock.now(), facts: factsFor(merchant, locked.customer), errorCode },
+      { source: 'provider', refs: { messageId, errorCode }, evidence: { providerErrorCode: errorCode, messageId } },
+    );
+    dispatches.push(...applied.dispatches);
+  });
+}

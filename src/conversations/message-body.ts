@@ -1,0 +1,58 @@
+import type { CartRow, MerchantRow } from '../db/models/index.js';
+import type { Flow } from '../domain/flow.js';
+import type { OutboundKind } from '../machines/effects.js';
+import { smsEncoding } from '../templates/encoding.js';
+import { renderTemplate, type RenderedMessage } from '../templates/render.js';
+import { helpReply, optInRequest, startConfirmation, stopConfirmation } from '../templates/system-messages.js';
+
+export class MessageBodyError extends Error {
+  readonly code = 'message_body';
+  constructor(message: string) {
+    super(message);
+    this.name = 'MessageBodyError';
+  }
+}
+
+/**
+ * The text of an outgoing message, rendered when it is queued so the outbox
+ * row holds exactly what will be sent (and what it will cost).
+ */
+export function messageBody(input: {
+  kind: OutboundKind;
+  merchant: MerchantRow;
+  cart: CartRow | null;
+  flow: Flow | null;
+  stepIndex: number | null;
+}): RenderedMessage {
+  const { kind, merchant, cart } = input;
+  const shop = { shopName: merchant.name, supportContact: merchant.supportContact };
+  switch (kind) {
+    case 'opt_in_request':
+      return withEncoding(optInRequest(shop));
+    case 'help':
+      return withEncoding(helpReply(shop));
+    case 'stop_confirmation':
+      return withEncoding(stopConfirmation(shop));
+    case 'start_confirmation':
+      return withEncoding(startConfirmation(shop));
+    case 'reminder': {
+      const step = input.stepIndex === null ? undefined : input.flow?.steps[input.stepIndex];
+      if (!step || !cart) throw new MessageBodyError(`no step ${input.stepIndex} or cart for a reminder`);
+      return renderTemplate(step.template, {
+        shopName: merchant.name,
+        firstName: cart.firstName,
+        items: cart.lineItems,
+        totalMinor: cart.totalMinor,
+        currency: cart.currency,
+        locale: cart.locale,
+        recoveryUrl: cart.recoveryUrl,
+        discountCode: step.discountCode ?? null,
+        supportContact: merchant.supportContact,
+      });
+    }
+  }
+}
+
+function withEncoding(body: string): RenderedMessage {
+  return { body, ...smsEncoding(body) };
+}

@@ -1,0 +1,80 @@
+import { Op } from 'sequelize';
+import type { MessageRow, TimerRow } from '../db/models/index.js';
+import type { ConversationDeps, Dispatch } from './deps.js';
+
+export interface ReconcileReport {
+  timers: number;
+  messages: number;
+  markedUnknown: number;
+  overdueTimers: number;
+}
+
+export interface ReconcileOptions {
+  /** A row still `sending` after this long belongs to a process that died mid-call. */
+  sendingStaleAfterMs: number;
+  /** Rows handed over per batch, so a large backlog never sits in memory at once. */
+  batchSize?: number;
+}
+
+/**
+ * The database is the source of truth; the queue is only how work gets done.
+ * This re-enqueues everything the database says is pending (harmless for rows
+ * already queued: job ids derive from row ids) and closes out sends that a
+ * crash interrupted, without resending them.
+ */
+export async function reconcile(deps: ConversationDeps, options: ReconcileOptions): Promise<ReconcileReport> {
+  const { models } = deps.db;
+  const now = deps.clock.now();
+  const batchSize = options.batchSize ?? 500;
+  const [markedUnknown] = await models.Message.update(
+    { status: 'unknown', statusReason: 'interrupted_while_sending' },
+    { where: { status: 'sending', updatedAt: { [Op.lt]: new Date(now.getTime() - options.sendingStaleAfterMs) } } },
+  );
+  if (markedUnknown > 0) {
+    deps.metrics.messages.inc({ outcome: 'unknown', kind: 'any' }, markedUnknown);
+    deps.logger.warn({ count: markedUnknown }, 'sends interrupted by a crash marked unknown; they will not be resent');
+  }
+
+  let timers = 0;
+  let lastTimerId: string | null = null;
+  for (;;) {
+    const rows: TimerRow[] = await models.Timer.findAll({
+      where: { status: 'pending', ...(lastTimerId ? { id: { [Op.gt]: lastTimerId } } : {}) },
+      order: [['id', 'ASC']],
+      limit: batchSize,
+    });
+    if (rows.length === 0) break;
+    await deps.dispatcher.dispatch(
+      rows.map((t): Dispatch => ({ queue: 'timers', timerId: t.id, revision: t.revision, dueAt: t.dueAt })),
+    );
+    timers += rows.length;
+    lastTimerId = rows[rows.length - 1]!.id;
+  }
+
+  let messages = 0;
+  let lastMessageId: string | null = null;
+  for (;;) {
+    const rows: MessageRow[] = await models.Message.findAll({
+      where: {
+        direction: 'outbound',
+        status: { [Op.in]: ['pending', 'deferred'] },
+        ...(lastMessageId ? { id: { [Op.gt]: lastMessageId } } : {}),
+      },
+      order: [['id', 'ASC']],
+      limit: batchSize,
+    });
+    if (rows.length === 0) break;
+    await deps.dispatcher.dispatch(
+      rows.map((m): Dispatch => ({ queue: 'outbox', messageId: m.id, notBefore: m.sendAfter, attempt: m.attempts })),
+    );
+    messages += rows.length;
+    lastMessageId = rows[rows.length - 1]!.id;
+  }
+
+  const overdueTimers = await models.Timer.count({
+    where: { status: 'pending', dueAt: { [Op.lt]: new Date(now.getTime() - 60_000) } },
+  });
+  deps.metrics.timersOverdue.set(overdueTimers);
+  if (timers + messages > 0) deps.logger.info({ timers, messages, overdueTimers }, 'reconciled pending work');
+  return { timers, messages, markedUnknown, overdueTimers };
+}

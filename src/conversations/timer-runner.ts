@@ -1,0 +1,40 @@
+import type { MerchantRow } from '../db/models/index.js';
+import { applyEvent } from './apply-event.js';
+import { lockConversationById } from './conversation-lock.js';
+import type { ConversationDeps } from './deps.js';
+import { factsFor } from './recipient-facts.js';
+import { inTransaction } from './transactions.js';
+
+export type TimerOutcome = 'fired' | 'stale' | 'early' | 'missing';
+
+/**
+ * Fires one timer if, and only if, it is still the conversation's current one
+ * at the revision the job was made for. Jobs can run twice, late, or after a
+ * reschedule; all of those do nothing.
+ */
+export async function fireTimer(deps: ConversationDeps, timerId: string, revision: number): Promise<TimerOutcome> {
+  const { models } = deps.db;
+  return inTransaction(deps, async (transaction, dispatches) => {
+    const peek = await models.Timer.findByPk(timerId, { transaction });
+    if (!peek) return 'missing';
+    // Lock order everywhere: conversation, then its rows.
+    const locked = await lockConversationById(deps, transaction, peek.conversationId);
+    const timer = await models.Timer.findByPk(timerId, { transaction, lock: transaction.LOCK.UPDATE });
+    if (!locked || !timer) return 'missing';
+    if (timer.status !== 'pending' || timer.revision !== revision) return 'stale';
+    const now = deps.clock.now();
+    if (timer.dueAt.getTime() > now.getTime() + 1000) return 'early';
+    const merchant = (await models.Merchant.findByPk(timer.merchantId, { transaction })) as MerchantRow;
+    await timer.update({ status: 'fired', firedAt: now }, { transaction });
+    const applied = await applyEvent(
+      deps,
+      transaction,
+      locked,
+      merchant,
+      { type: 'timer.fired', at: now, facts: factsFor(merchant, locked.customer), kind: timer.kind, stepIndex: timer.stepIndex },
+      { source: 'timer', refs: { timerId: timer.id, revision: timer.revision, kind: timer.kind, stepIndex: timer.stepIndex } },
+    );
+    dispatches.push(...applied.dispatches);
+    return 'fired';
+  });
+}

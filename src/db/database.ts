@@ -1,0 +1,30 @@
+import { Sequelize } from 'sequelize';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { initModels, type Models } from './models/index.js';
+
+// bigint columns hold money in minor units and ids; they fit a JS number here,
+// and the models convert where they need to. Dates stay dates.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
+
+export interface Database {
+  sequelize: Sequelize;
+  models: Models;
+  close(): Promise<void>;
+}
+
+export function openDatabase(url: string, logger: Logger, options: { poolMax?: number } = {}): Database {
+  const sequelize = new Sequelize(url, {
+    dialect: 'postgres',
+    dialectModule: pg,
+    logging: (sql) => logger.trace({ sql }, 'sql'),
+    pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: 15_000 },
+    dialectOptions: { statement_timeout: 15_000, connectionTimeoutMillis: 5_000 },
+  });
+  const models = initModels(sequelize);
+  return {
+    sequelize,
+    models,
+    close: () => sequelize.close(),
+  };
+}

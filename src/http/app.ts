@@ -1,0 +1,53 @@
+import express, { type Express } from 'express';
+import type { ConversationDeps } from '../conversations/deps.js';
+import type { SecretBox } from '../security/secret-box.js';
+import { authenticate } from './auth.js';
+import { errorHandler, notFound } from './errors.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { healthRoutes } from './routes/health.js';
+import { merchantRoutes } from './routes/merchants.js';
+import { shopifyWebhookRoutes } from './routes/shopify-webhook.js';
+import { twilioWebhookRoutes } from './routes/twilio-webhook.js';
+import { findMerchantByApiKey } from '../merchants/merchant-service.js';
+
+export interface AppDeps extends ConversationDeps {
+  secrets: SecretBox;
+  adminToken: string;
+  publicBaseUrl: string | null;
+  twilioAuthToken: string | null;
+  queuePing(): Promise<boolean>;
+  isDraining(): boolean;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      deps.metrics.httpDuration.observe({ route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  });
+  app.use(healthRoutes({ sequelize: deps.db.sequelize, queuePing: deps.queuePing, registry: deps.metrics.registry, isDraining: deps.isDraining }));
+  app.use('/webhooks', shopifyWebhookRoutes(deps));
+  app.use('/webhooks/twilio', twilioWebhookRoutes({ ...deps, authToken: deps.twilioAuthToken }));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb' }));
+  api.use(authenticate({ adminToken: deps.adminToken, findMerchantByApiKey: (key) => findMerchantByApiKey(deps, key) }));
+  api.use(
+    merchantRoutes({
+      ...deps,
+      webhookUrl: (merchantId) => `${deps.publicBaseUrl ?? ''}/webhooks/shopify/${merchantId}`,
+    }),
+  );
+  api.use(conversationRoutes(deps));
+  app.use('/api/v1', api);
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

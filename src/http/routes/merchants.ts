@@ -1,0 +1,23 @@
+import { Router } from 'express';
+import { NotFoundError } from '../../errors.js';
+import { MerchantInputSchema } from '../../merchants/merchant-input.js';
+import { createMerchant, merchantView, type MerchantDeps } from '../../merchants/merchant-service.js';
+import { principalOf, requireOperator } from '../auth.js';
+
+export function merchantRoutes(deps: MerchantDeps & { webhookUrl(merchantId: string): string }) {
+  const router = Router();
+  router.post('/merchants', requireOperator, async (req, res) => {
+    const input = MerchantInputSchema.parse(req.body ?? {});
+    const { merchant, apiKey } = await createMerchant(deps, input);
+    res.status(201).json({ id: merchant.id, apiKey, webhookUrl: deps.webhookUrl(merchant.id) });
+  });
+  router.get('/merchants/:id', async (req, res) => {
+    const principal = principalOf(res);
+    // A merchant's key reaches only that merchant; anything else looks like it does not exist.
+    if (principal.kind === 'merchant' && principal.merchant.id !== req.params.id) throw new NotFoundError('merchant');
+    const merchant = /^[0-9a-f-]{36}$/i.test(req.params.id) ? await deps.db.models.Merchant.findByPk(req.params.id) : null;
+    if (!merchant) throw new NotFoundError('merchant');
+    res.json(merchantView(merchant, deps.webhookUrl(merchant.id)));
+  });
+  return router;
+}

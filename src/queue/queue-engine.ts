@@ -1,0 +1,211 @@
+import { Queue, Worker, createPostgresBackend, withBackend, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Dispatch, Dispatcher } from '../conversations/deps.js';
+import type { Metrics } from '../metrics.js';
+
+export type QueueBackendConfig =
+  | { kind: 'redis'; url: string; prefix: string }
+  | { kind: 'postgres'; connectionString: string; schema: string };
+
+export interface TimerJob {
+  timerId: string;
+  revision: number;
+  dueAt: string;
+}
+
+export interface OutboxJob {
+  messageId: string;
+}
+
+export interface JobHandlers {
+  timer(job: TimerJob): Promise<unknown>;
+  outbox(job: OutboxJob): Promise<unknown>;
+}
+
+export interface WorkerOptions {
+  timerConcurrency: number;
+  outboxConcurrency: number;
+  /** The provider's sending speed: at most this many texts handed over per second. */
+  maxSendsPerSecond: number;
+}
+
+export interface QueueEngine extends Dispatcher {
+  readonly backend: 'redis' | 'postgres';
+  startWorkers(handlers: JobHandlers, options: WorkerOptions): void;
+  /** Jobs waiting or delayed, for readiness and progress reporting. */
+  counts(): Promise<Record<string, number>>;
+  ping(): Promise<boolean>;
+  /** Stops taking jobs, lets running ones finish within `graceMs`, closes connections. */
+  close(graceMs: number): Promise<void>;
+}
+
+const TIMERS = 'cartrescue-timers';
+const OUTBOX = 'cartrescue-outbox';
+
+/**
+ * Job ids derive from row ids (BullMQ ignores a duplicate id), so enqueuing the
+ * same pending row twice, from a handler and from the reconciler, is harmless.
+ * Ids may not contain ':'.
+ */
+export function jobIdFor(dispatch: Dispatch): string {
+  if (dispatch.queue === 'timers') return `timer-${dispatch.timerId}-r${dispatch.revision}`;
+  const notBefore = dispatch.notBefore ? dispatch.notBefore.getTime() : 0;
+  return `msg-${dispatch.messageId}-${notBefore}`;
+}
+
+const JOB_DEFAULTS = {
+  removeOnComplete: true,
+  removeOnFail: true,
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+} as const;
+
+/**
+ * The one place that chooses the queue backend: BullMQ on Redis in production,
+ * on PostgreSQL (same database) for a first run without Redis. Queues, job ids
+ * and handlers are the same either way.
+ */
+export function createQueueEngine(config: QueueBackendConfig, deps: { logger: Logger; clock: Clock; metrics: Metrics }): QueueEngine {
+  const { logger, clock, metrics } = deps;
+  const classes =
+    config.kind === 'redis'
+      ? redisClasses(config)
+      : postgresClasses(config);
+  const timers = classes.queue(TIMERS);
+  const outbox = classes.queue(OUTBOX);
+  const workers: Worker[] = [];
+
+  for (const queue of [timers, outbox]) {
+    queue.on('error', (error: Error) => logger.error({ err: error, queue: queue.name }, 'queue error'));
+  }
+
+  async function dispatch(jobs: Dispatch[]): Promise<void> {
+    const now = clock.now().getTime();
+    const timerJobs = jobs.filter((job) => job.queue === 'timers');
+    const outboxJobs = jobs.filter((job) => job.queue === 'outbox');
+    if (timerJobs.length > 0) {
+      await timers.addBulk(
+        timerJobs.map((job) => ({
+          name: 'fire',
+          data: { timerId: job.timerId, revision: job.revision, dueAt: job.dueAt.toISOString() } satisfies TimerJob,
+          opts: { ...JOB_DEFAULTS, jobId: jobIdFor(job), delay: Math.max(0, job.dueAt.getTime() - now) },
+        })),
+      );
+    }
+    if (outboxJobs.length > 0) {
+      await outbox.addBulk(
+        outboxJobs.map((job) => ({
+          name: 'deliver',
+          data: { messageId: job.messageId } satisfies OutboxJob,
+          // Delivery is at most once: a failed attempt is never retried by the queue.
+          opts: { ...JOB_DEFAULTS, attempts: 1, jobId: jobIdFor(job), delay: Math.max(0, (job.notBefore?.getTime() ?? now) - now) },
+        })),
+      );
+    }
+  }
+
+  function lagOf(job: Job, queue: string): void {
+    const due = job.timestamp + (job.opts.delay ?? 0);
+    metrics.queueLag.observe({ queue }, Math.max(0, clock.now().getTime() - due) / 1000);
+  }
+
+  return {
+    backend: config.kind,
+    dispatch,
+    startWorkers(handlers, options) {
+      const timerWorker = classes.worker(
+        TIMERS,
+        async (job: Job<TimerJob>) => {
+          lagOf(job, 'timers');
+          return handlers.timer(job.data);
+        },
+        { concurrency: options.timerConcurrency },
+      );
+      const outboxWorker = classes.worker(
+        OUTBOX,
+        async (job: Job<OutboxJob>) => {
+          lagOf(job, 'outbox');
+          return handlers.outbox(job.data);
+        },
+        { concurrency: options.outboxConcurrency, limiter: { max: options.maxSendsPerSecond, duration: 1000 } },
+      );
+      for (const worker of [timerWorker, outboxWorker]) {
+        worker.on('failed', (job: Job | undefined, error: Error) =>
+          logger.error({ err: error, queue: worker.name, jobId: job?.id }, 'job failed'),
+        );
+        worker.on('error', (error: Error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
+        workers.push(worker);
+      }
+    },
+    async counts() {
+      const [t, o] = await Promise.all([
+        timers.getJobCounts('waiting', 'delayed', 'active', 'failed'),
+        outbox.getJobCounts('waiting', 'delayed', 'active', 'failed'),
+      ]);
+      return Object.fromEntries([
+        ...Object.entries(t).map(([k, v]) => [`timers_${k}`, v]),
+        ...Object.entries(o).map(([k, v]) => [`outbox_${k}`, v]),
+      ]);
+    },
+    async ping() {
+      try {
+        await timers.getJobCounts('waiting');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close(graceMs) {
+      const closing = Promise.all(workers.map((worker) => worker.close()));
+      const timedOut = await Promise.race([
+        closing.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
+      ]);
+      if (timedOut) {
+        logger.warn({ graceMs }, 'jobs still running at shutdown; forcing workers closed');
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+      await Promise.all([timers.close(), outbox.close()]);
+      await classes.close();
+    },
+  };
+}
+
+interface BackendClasses {
+  queue(name: string): Queue;
+  worker(name: string, processor: (job: Job) => Promise<unknown>, opts: { concurrency: number; limiter?: { max: number; duration: number } }): Worker;
+  close(): Promise<void>;
+}
+
+function redisClasses(config: Extract<QueueBackendConfig, { kind: 'redis' }>): BackendClasses {
+  // Workers need blocking connections that never give up on a command.
+  const connections: Redis[] = [];
+  const connect = (forWorker: boolean) => {
+    const redis = new Redis(config.url, {
+      maxRetriesPerRequest: forWorker ? null : 3,
+      connectTimeout: 5000,
+      enableOfflineQueue: forWorker,
+    });
+    connections.push(redis);
+    return redis;
+  };
+  return {
+    queue: (name) => new Queue(name, { connection: connect(false), prefix: config.prefix }),
+    worker: (name, processor, opts) => new Worker(name, processor, { connection: connect(true), prefix: config.prefix, ...opts }),
+    async close() {
+      await Promise.all(connections.map((redis) => redis.quit().catch(() => redis.disconnect())));
+    },
+  };
+}
+
+function postgresClasses(config: Extract<QueueBackendConfig, { kind: 'postgres' }>): BackendClasses {
+  const { Queue: PgQueue, Worker: PgWorker } = withBackend(createPostgresBackend);
+  const connection = { connectionString: config.connectionString, schema: config.schema, max: 5 };
+  return {
+    queue: (name) => new PgQueue(name, { connection }) as unknown as Queue,
+    worker: (name, processor, opts) => new PgWorker(name, processor, { connection, ...opts }) as unknown as Worker,
+    close: async () => {},
+  };
+}

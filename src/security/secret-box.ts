@@ -1,0 +1,51 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * AES-256-GCM for merchants' secrets at rest. The stored form is
+ * `v1.<iv>.<tag>.<ciphertext>` (base64url), so a key rotation can add `v2`.
+ */
+export class SecretBox {
+  private readonly key: Buffer;
+
+  constructor(encodedKey: string) {
+    this.key = decodeKey(encodedKey);
+  }
+
+  seal(plaintext: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+  }
+
+  open(sealed: string): string {
+    const [version, iv, tag, ciphertext] = sealed.split('.');
+    if (version !== 'v1' || !iv || !tag || ciphertext === undefined) throw new SecretBoxError('unknown sealed format');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    try {
+      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+    } catch {
+      throw new SecretBoxError('secret cannot be opened with this key');
+    }
+  }
+}
+
+export class SecretBoxError extends Error {
+  readonly code = 'secret_box';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretBoxError';
+  }
+}
+
+function decodeKey(encoded: string): Buffer {
+  const candidates = [/^[0-9a-f]{64}$/i.test(encoded) ? Buffer.from(encoded, 'hex') : null, Buffer.from(encoded, 'base64')];
+  const key = candidates.find((candidate) => candidate?.length === 32);
+  if (!key) throw new SecretBoxError('SECRETS_KEY must decode to exactly 32 bytes (hex or base64)');
+  return key;
+}
+
+export function generateKey(): string {
+  return randomBytes(32).toString('base64');
+}

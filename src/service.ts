@@ -1,0 +1,153 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock, uuidGenerator, type Clock, type IdGenerator } from './clock.js';
+import type { Config } from './config.js';
+import { deliverMessage } from './conversations/deliver-message.js';
+import type { ConversationDeps } from './conversations/deps.js';
+import { reconcile } from './conversations/reconciler.js';
+import { fireTimer } from './conversations/timer-runner.js';
+import { openDatabase } from './db/database.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
+import { loadLocalSecrets } from './db/local-secrets.js';
+import { migrate } from './db/migrator.js';
+import type { SmsProvider } from './domain/sms.js';
+import { createApp } from './http/app.js';
+import { createConsoleProvider } from './integrations/console/console-provider.js';
+import { createTwilioProvider } from './integrations/twilio/twilio-provider.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { createQueueEngine, type QueueBackendConfig } from './queue/queue-engine.js';
+import { SecretBox } from './security/secret-box.js';
+
+export interface ServiceOptions {
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+  /** Replaces the configured provider (tests use the real Twilio one against a local server). */
+  provider?: SmsProvider;
+  /** Redis key prefix / PostgreSQL schema for the queues, so several services can share one server. */
+  queueNamespace?: string;
+  /** Texts handed to the provider per second at most. */
+  maxSendsPerSecond?: number;
+}
+
+export interface Service {
+  url: string;
+  adminToken: string;
+  adminTokenGenerated: boolean;
+  deps: ConversationDeps;
+  reconcileNow(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: the one place that turns configuration into running
+ * parts. Start order: database (and migrations), queue, workers, reconcile,
+ * then HTTP. Close runs the other way round.
+ */
+export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? uuidGenerator;
+
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger });
+    databaseUrl = embedded.url;
+  }
+  const local =
+    config.adminToken && config.secretsKey
+      ? { adminToken: config.adminToken, secretsKey: config.secretsKey, generated: false }
+      : await loadLocalSecrets(config.dataDir, { adminToken: config.adminToken, secretsKey: config.secretsKey });
+
+  const db = openDatabase(databaseUrl, logger);
+  const applied = await migrate(db.sequelize, logger);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+  const metrics = createMetrics();
+  const namespace = options.queueNamespace ?? 'cartrescue';
+  const queueConfig: QueueBackendConfig = config.redisUrl
+    ? { kind: 'redis', url: config.redisUrl, prefix: namespace }
+    : { kind: 'postgres', connectionString: databaseUrl, schema: namespace.replace(/[^a-z0-9_]/gi, '_') };
+  const queue = createQueueEngine(queueConfig, { logger, clock, metrics });
+
+  const provider =
+    options.provider ??
+    (config.sms.provider === 'twilio'
+      ? createTwilioProvider({
+          accountSid: config.sms.accountSid,
+          authToken: config.sms.authToken,
+          apiBaseUrl: config.sms.apiBaseUrl,
+          timeoutMs: config.smsTimeoutMs,
+          logger,
+        })
+      : createConsoleProvider({ logger }));
+
+  const deps: ConversationDeps = { db, clock, ids, logger, dispatcher: queue, metrics };
+  const deliveryDeps = {
+    ...deps,
+    provider,
+    statusCallbackUrl: config.publicBaseUrl ? `${config.publicBaseUrl}/webhooks/twilio/status` : null,
+  };
+  queue.startWorkers(
+    {
+      timer: (job) => fireTimer(deps, job.timerId, job.revision),
+      outbox: (job) => deliverMessage(deliveryDeps, job.messageId),
+    },
+    { timerConcurrency: 8, outboxConcurrency: 8, maxSendsPerSecond: options.maxSendsPerSecond ?? 100 },
+  );
+
+  // A send still `sending` after two provider timeouts belongs to a process that died mid-call.
+  const reconcileOptions = { sendingStaleAfterMs: config.smsTimeoutMs * 2 + 5000 };
+  const reconcileNow = () => reconcile(deps, reconcileOptions);
+  await reconcileNow();
+  const reconcileTimer = setInterval(() => {
+    reconcileNow().catch((error: unknown) => logger.error({ err: error }, 'reconcile failed'));
+  }, config.reconcileIntervalMs);
+  reconcileTimer.unref();
+
+  let draining = false;
+  const app = createApp({
+    ...deps,
+    secrets: new SecretBox(local.secretsKey),
+    adminToken: local.adminToken,
+    publicBaseUrl: config.publicBaseUrl,
+    twilioAuthToken: config.twilioAuthToken,
+    queuePing: () => queue.ping(),
+    isDraining: () => draining,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  server.keepAliveTimeout = 5000;
+  const address = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url, queue: queue.backend, sms: provider.name, embedded: embedded !== null }, 'CartRescue is running');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    adminToken: local.adminToken,
+    adminTokenGenerated: local.generated,
+    deps,
+    reconcileNow,
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        clearInterval(reconcileTimer);
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await queue.close(config.shutdownGraceMs);
+        await Promise.race([serverClosed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+        server.closeAllConnections();
+        await db.close();
+        if (embedded) await embedded.stop();
+        logger.info('CartRescue stopped');
+      })();
+      return closing;
+    },
+  };
+}
