@@ -6,12 +6,20 @@ import { z } from 'zod';
  */
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
+/** Digits only: `Number(' ')` is 0 and `Number('0x50')` is 80, neither of which anyone meant. */
+const port = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'must be a port number')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(65535));
+
 const optionalString = z.preprocess(emptyToUndefined, z.string().min(1).optional());
 const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
 
 const EnvSchema = z
   .object({
-    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    PORT: z.preprocess(emptyToUndefined, port.optional()).transform((value) => value ?? 3000),
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
     DATABASE_URL: optionalUrl,
     REDIS_URL: optionalUrl,
@@ -35,8 +43,9 @@ const EnvSchema = z
     ),
     RECONCILE_INTERVAL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(60)),
     SMS_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(10_000)),
+    SMS_MAX_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(100)),
     SHUTDOWN_GRACE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(10_000)),
-    EMBEDDED_PG_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+    EMBEDDED_PG_PORT: z.preprocess(emptyToUndefined, port.optional()),
   })
   .superRefine((env, ctx) => {
     if (env.SMS_PROVIDER === 'twilio') {
@@ -71,6 +80,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   reconcileIntervalMs: number;
   smsTimeoutMs: number;
+  /** The provider's sending speed: texts handed over per second at most. */
+  smsMaxPerSecond: number;
   shutdownGraceMs: number;
   embeddedPgPort: number | null;
 }
@@ -111,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
     smsTimeoutMs: e.SMS_TIMEOUT_MS,
+    smsMaxPerSecond: e.SMS_MAX_PER_SECOND,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     embeddedPgPort: e.EMBEDDED_PG_PORT ?? null,
   };

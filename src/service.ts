@@ -27,8 +27,6 @@ export interface ServiceOptions {
   provider?: SmsProvider;
   /** Redis key prefix / PostgreSQL schema for the queues, so several services can share one server. */
   queueNamespace?: string;
-  /** Texts handed to the provider per second at most. */
-  maxSendsPerSecond?: number;
 }
 
 export interface Service {
@@ -71,6 +69,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ? { kind: 'redis', url: config.redisUrl, prefix: namespace }
     : { kind: 'postgres', connectionString: databaseUrl, schema: namespace.replace(/[^a-z0-9_]/gi, '_') };
   const queue = createQueueEngine(queueConfig, { logger, clock, metrics });
+  await queue.ready();
 
   const provider =
     options.provider ??
@@ -95,7 +94,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       timer: (job) => fireTimer(deps, job.timerId, job.revision),
       outbox: (job) => deliverMessage(deliveryDeps, job.messageId),
     },
-    { timerConcurrency: 8, outboxConcurrency: 8, maxSendsPerSecond: options.maxSendsPerSecond ?? 100 },
+    { timerConcurrency: 8, outboxConcurrency: 8, maxSendsPerSecond: config.smsMaxPerSecond },
   );
 
   // A send still `sending` after two provider timeouts belongs to a process that died mid-call.

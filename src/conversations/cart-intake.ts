@@ -62,6 +62,8 @@ export async function ingestCartUpdated(
   return inTransaction(deps, async (transaction, dispatches) => {
     if (!(await recordDelivery(deps, transaction, merchant.id, receipt, 'processed', null))) return { status: 'duplicate' };
     const { models } = deps.db;
+    // Lock order everywhere: the conversation first, then its rows (here, the cart).
+    const locked = event.phone ? await lockConversationByPhone(deps, transaction, merchant.id, event.phone) : null;
     const existing = await models.Cart.findOne({
       where: { merchantId: merchant.id, checkoutToken: event.cart.checkoutToken },
       transaction,
@@ -107,12 +109,11 @@ export async function ingestCartUpdated(
           },
           { transaction },
         );
-    if (!event.phone) {
+    if (!event.phone || !locked) {
       await cart.update({ status: 'not_contacted', statusReason: 'no_phone' }, { transaction });
       deps.logger.info({ merchantId: merchant.id, cartId: cart.id }, 'checkout has no usable phone; nothing will be sent');
       return { status: 'processed', cartId: cart.id, conversationId: null, reason: 'no_phone' };
     }
-    const locked = await lockConversationByPhone(deps, transaction, merchant.id, event.phone);
     const zones = mergeZones(locked.customer.timezoneCandidates, candidateZones(merchant, event.phone, event.cart.addresses));
     await locked.customer.update(
       { timezoneCandidates: zones, firstName: event.cart.firstName ?? locked.customer.firstName },
@@ -166,7 +167,6 @@ async function findOrderedCart(
       where: { merchantId: merchant.id, [Op.or]: byToken },
       order: [['lastActivityAt', 'DESC']],
       transaction,
-      lock: transaction.LOCK.UPDATE,
     });
     if (cart) return cart;
   }
@@ -180,7 +180,6 @@ async function findOrderedCart(
     },
     order: [['lastActivityAt', 'DESC']],
     transaction,
-    lock: transaction.LOCK.UPDATE,
   });
 }
 
@@ -192,7 +191,11 @@ export async function ingestOrderPlaced(
 ): Promise<IntakeOutcome> {
   return inTransaction(deps, async (transaction, dispatches) => {
     if (!(await recordDelivery(deps, transaction, merchant.id, receipt, 'processed', null))) return { status: 'duplicate' };
-    const cart = await findOrderedCart(deps, transaction, merchant, event);
+    const found = await findOrderedCart(deps, transaction, merchant, event);
+    if (!found) return { status: 'processed', cartId: null, conversationId: null, reason: 'no_matching_cart' };
+    // Lock order everywhere: the conversation first, then its rows (here, the cart).
+    const locked = found.conversationId ? await lockConversationById(deps, transaction, found.conversationId) : null;
+    const cart = await deps.db.models.Cart.findByPk(found.id, { transaction, lock: transaction.LOCK.UPDATE });
     if (!cart) return { status: 'processed', cartId: null, conversationId: null, reason: 'no_matching_cart' };
     if (cart.status === 'recovered') {
       return { status: 'processed', cartId: cart.id, conversationId: cart.conversationId, reason: 'already_recovered' };
@@ -213,21 +216,18 @@ export async function ingestOrderPlaced(
       },
       { transaction },
     );
-    if (cart.conversationId) {
-      const locked = await lockConversationById(deps, transaction, cart.conversationId);
-      if (locked) {
-        const applied = await applyEvent(
-          deps,
-          transaction,
-          locked,
-          merchant,
-          { type: 'order.placed', at: deps.clock.now(), facts: factsFor(merchant, locked.customer), cartId: cart.id },
-          { source: event.platform, refs: { eventId: event.eventId, orderId: event.orderId } },
-        );
-        dispatches.push(...applied.dispatches);
-        // Whatever the machine decided, nothing more goes out about a bought cart.
-        await cancelCartLeftovers(deps, transaction, cart.id);
-      }
+    if (locked) {
+      const applied = await applyEvent(
+        deps,
+        transaction,
+        locked,
+        merchant,
+        { type: 'order.placed', at: deps.clock.now(), facts: factsFor(merchant, locked.customer), cartId: cart.id },
+        { source: event.platform, refs: { eventId: event.eventId, orderId: event.orderId } },
+      );
+      dispatches.push(...applied.dispatches);
+      // Whatever the machine decided, nothing more goes out about a bought cart.
+      await cancelCartLeftovers(deps, transaction, cart.id);
     }
     return { status: 'processed', cartId: cart.id, conversationId: cart.conversationId, reason: null };
   });

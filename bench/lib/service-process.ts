@@ -1,0 +1,131 @@
+/**
+ * The real service as a child process (`node --import tsx src/main.ts`), so
+ * its resident memory can be read from /proc and it shares nothing with the
+ * load generator but the machine.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface ServiceProcess {
+  pid: number;
+  url: string;
+  /** VmRSS of the service process in MB, null once it has exited. */
+  rssMb(): number | null;
+  /** Warn/error log lines by message, as the service printed them. */
+  logCounts(): Record<string, number>;
+  /** The first error text seen for each of those messages. */
+  logExamples(): Record<string, string>;
+  /** Last lines of output, for a failure report. */
+  tail(): string;
+  exited(): boolean;
+  /** SIGTERM, then SIGKILL after `timeoutMs`. */
+  stop(timeoutMs?: number): Promise<{ code: number | null; signal: string | null; forced: boolean }>;
+}
+
+/** Every variable `src/config.ts` reads: none may leak in from the bench's own environment. */
+const SERVICE_KEYS = [
+  'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'DATA_DIR', 'PUBLIC_BASE_URL', 'ADMIN_TOKEN', 'SECRETS_KEY',
+  'SMS_PROVIDER', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_BASE_URL', 'LOG_LEVEL',
+  'RECONCILE_INTERVAL_SECONDS', 'SMS_TIMEOUT_MS', 'SMS_MAX_PER_SECOND', 'SHUTDOWN_GRACE_MS', 'EMBEDDED_PG_PORT',
+];
+
+export function readRssMb(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function startServiceProcess(options: {
+  cwd: string;
+  env: Record<string, string>;
+  nodeArgs?: string[];
+  startTimeoutMs?: number;
+}): Promise<ServiceProcess> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const key of SERVICE_KEYS) delete env[key];
+  Object.assign(env, options.env);
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
+    cwd: options.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const counts: Record<string, number> = {};
+  const examples: Record<string, string> = {};
+  let exitInfo: { code: number | null; signal: string | null } | null = null;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      resolve();
+    }),
+  );
+  const onLine = (line: string) => {
+    if (!line.trim()) return;
+    lines.push(line);
+    if (lines.length > 200) lines.shift();
+    if (line.startsWith('{')) {
+      try {
+        const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+        const msg = entry.msg ?? '?';
+        if ((entry.level ?? 0) >= 40) counts[msg] = (counts[msg] ?? 0) + 1;
+        if ((entry.level ?? 0) >= 40 && !(msg in examples)) examples[msg] = (entry.err?.message ?? line).slice(0, 300);
+      } catch {
+        /* not a log line */
+      }
+    }
+  };
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      buffered += chunk;
+      const parts = buffered.split('\n');
+      buffered = parts.pop() ?? '';
+      parts.forEach(onLine);
+    });
+  }
+
+  const recent = () => lines.slice(-15).map((l) => (l.length > 400 ? `${l.slice(0, 400)}…` : l)).join('\n');
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start within ${options.startTimeoutMs ?? 120_000} ms:\n${recent()}`)), options.startTimeoutMs ?? 120_000);
+    const check = setInterval(() => {
+      const found = lines.map((l) => /CartRescue listening on (http:\/\/\S+)/.exec(l)?.[1]).find(Boolean);
+      if (found) {
+        clearTimeout(timer);
+        clearInterval(check);
+        resolve(found);
+      } else if (exitInfo) {
+        clearTimeout(timer);
+        clearInterval(check);
+        reject(new Error(`service exited during start (${JSON.stringify(exitInfo)}):\n${recent()}`));
+      }
+    }, 50);
+  });
+
+  const pid = child.pid as number;
+  return {
+    pid,
+    url,
+    rssMb: () => (exitInfo ? null : readRssMb(pid)),
+    logCounts: () => ({ ...counts }),
+    logExamples: () => ({ ...examples }),
+    tail: recent,
+    exited: () => exitInfo !== null,
+    async stop(timeoutMs = 30_000) {
+      if (exitInfo) return { ...(exitInfo as { code: number | null; signal: string | null }), forced: false };
+      child.kill('SIGTERM');
+      let forced = false;
+      const timer = setTimeout(() => {
+        forced = true;
+        child.kill('SIGKILL');
+      }, timeoutMs);
+      await exited;
+      clearTimeout(timer);
+      const info = exitInfo as unknown as { code: number | null; signal: string | null };
+      return { ...info, forced };
+    },
+  };
+}

@@ -1,0 +1,362 @@
+/**
+ * Webhook throughput benchmark (not a test): pushes signed Shopify checkouts
+ * through the real service, started as a child process, in Redis mode and in
+ * embedded mode, and reports webhook answer times, end-to-end conversations
+ * per second (webhook sent -> the fake Twilio received that shopper's opt-in
+ * request) and the service's resident memory.
+ *
+ *   npm run bench -- --mode redis|embedded|both --count 10000 --rate 200
+ *
+ * Phase 1 (latency): `--count` checkouts open loop at `--rate`/s.
+ * Phase 2 (end-to-end throughput): `--e2e-count` more checkouts (default
+ * `--count`) pushed as fast as the service takes them (`--concurrency` in
+ * flight); the provider-side rate over the steady part is the headline.
+ * Other flags: --sms-per-second (SMS_MAX_PER_SECOND for the child, default
+ * 1000), --cpu-prof, --settle <s> (default 10), --stall <s> (default 60).
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_FLOW_TEMPLATES } from '../src/templates/system-messages.js';
+import { startFakeTwilio, type FakeTwilio } from '../test/support/fake-twilio.js';
+import { distinctRecipients, prepareCheckouts, type PreparedCheckout } from './lib/checkouts.js';
+import { summariseProfile, type ProfileSummary } from './lib/cpu-profile.js';
+import { cpuMeter, type CpuShares } from './lib/cpu-usage.js';
+import { prepareMode, type Mode } from './lib/environments.js';
+import { closedLoop, createClient, epochOf, openLoop, percentile, summarise, type LatencySummary, type LoadProgress } from './lib/http-load.js';
+import { startServiceProcess, type ServiceProcess } from './lib/service-process.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ACCOUNT_SID = 'AC' + 'b3e1c0d4e5f60718293a4b5c6d7e8f90';
+const AUTH_TOKEN = 'bench-auth-token-' + 'c4d5e6f7a8b9';
+const WEBHOOK_SECRET = 'shopify-client-secret-for-the-bench';
+const ABANDON_AFTER_S = 1;
+const TARGETS = { p99Ms: 50, rate: 200, redisConversationsPerS: 300, rssGrowthMb: 50 };
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] && !process.argv[i + 1]?.startsWith('--') ? (process.argv[i + 1] as string) : fallback;
+}
+const args = {
+  mode: flag('mode', 'both'),
+  count: Number(flag('count', '10000')),
+  rate: Number(flag('rate', '200')),
+  e2eCount: Number(flag('e2e-count', flag('count', '10000'))),
+  concurrency: Number(flag('concurrency', '64')),
+  smsPerSecond: Number(flag('sms-per-second', '1000')),
+  cpuProf: process.argv.includes('--cpu-prof'),
+  settleS: Number(flag('settle', '10')),
+  stallS: Number(flag('stall', '60')),
+};
+if (!['redis', 'embedded', 'both'].includes(args.mode) || !(args.count > 0) || !(args.rate > 0) || !(args.e2eCount >= 0)) {
+  process.stderr.write('usage: webhook-throughput.ts [--mode redis|embedded|both] [--count N] [--rate R] [--e2e-count N] [--concurrency C]\n');
+  process.exit(2);
+}
+const modes: Mode[] = args.mode === 'both' ? ['redis', 'embedded'] : [args.mode as Mode];
+const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const r1 = (n: number) => Math.round(n * 10) / 10;
+
+/** First accepted provider request per phone, read incrementally from the fake's log. */
+function providerWatch(twilio: FakeTwilio) {
+  const firstAt = new Map<string, number>();
+  let cursor = 0;
+  let refused = 0;
+  return {
+    firstAt,
+    get refused() {
+      return refused;
+    },
+    poll() {
+      for (; cursor < twilio.requests.length; cursor += 1) {
+        const req = twilio.requests[cursor];
+        if (!req) continue;
+        if (req.status !== 201) refused += 1;
+        else if (req.form.To && !firstAt.has(req.form.To)) firstAt.set(req.form.To, req.receivedAt.getTime());
+      }
+      return firstAt.size;
+    },
+  };
+}
+type Watch = ReturnType<typeof providerWatch>;
+
+interface EndToEnd {
+  conversations: number;
+  missing: number;
+  /** n / (last provider request - first webhook - abandon delay). */
+  overallPerS: number;
+  /** Provider-side rate between the 10th and 90th percentile of arrivals. */
+  steadyPerS: number;
+  peakSecond: number;
+  latencyMs: { p50: number; p99: number; max: number };
+}
+
+function endToEnd(checkouts: PreparedCheckout[], sentAt: Map<string, number>, watch: Watch): EndToEnd {
+  const arrivals: number[] = [];
+  const latencies: number[] = [];
+  for (const c of checkouts) {
+    const at = watch.firstAt.get(c.phone);
+    const sent = sentAt.get(c.phone);
+    if (at === undefined || sent === undefined) continue;
+    arrivals.push(at);
+    latencies.push(at - sent);
+  }
+  arrivals.sort((a, b) => a - b);
+  latencies.sort((a, b) => a - b);
+  const firstSent = Math.min(...sentAt.values());
+  const n = arrivals.length;
+  const lo = Math.floor(n * 0.1);
+  const hi = Math.max(lo, Math.ceil(n * 0.9) - 1);
+  const buckets = new Map<number, number>();
+  for (const at of arrivals) buckets.set(Math.floor(at / 1000), (buckets.get(Math.floor(at / 1000)) ?? 0) + 1);
+  const span = ((arrivals[n - 1] ?? firstSent) - firstSent) / 1000 - ABANDON_AFTER_S;
+  return {
+    conversations: n,
+    missing: checkouts.length - n,
+    overallPerS: r1(n / Math.max(span, 0.001)),
+    steadyPerS: r1(hi > lo ? (hi - lo) / (((arrivals[hi] as number) - (arrivals[lo] as number)) / 1000) : NaN),
+    peakSecond: Math.max(0, ...buckets.values()),
+    latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), max: Math.round(latencies[n - 1] ?? NaN) },
+  };
+}
+
+/** CPU cores used while the webhooks were being sent, and over the whole phase (until the provider got everything). */
+type PhaseResult = LatencySummary & { endToEnd: EndToEnd; cpu: { webhooks: CpuShares; wholePhase: CpuShares } };
+
+interface ModeResult {
+  mode: Mode;
+  setup: string;
+  phase1?: PhaseResult;
+  phase2?: PhaseResult;
+  rssMb: { afterStart: number | null; beforePhase1: number | null; afterPhase1: number | null; peak: number | null; afterSettle: number | null; growth: number | null };
+  providerRefused: number;
+  serviceWarnings: Record<string, number>;
+  serviceWarningExamples?: Record<string, string>;
+  serviceStop?: { code: number | null; signal: string | null; forced: boolean };
+  profile?: ProfileSummary;
+  error?: string;
+}
+
+async function createMerchant(url: string, adminToken: string): Promise<string> {
+  const response = await fetch(`${url}/api/v1/merchants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Bench Shop',
+      platform: 'shopify',
+      shopDomain: 'example-shop.myshopify.com',
+      webhookSecret: WEBHOOK_SECRET,
+      timezone: 'America/New_York',
+      senderNumber: '+14155550100',
+      supportContact: 'help@bench-shop.test',
+      flow: { abandonAfterSeconds: ABANDON_AFTER_S, optInTimeoutSeconds: 86400, steps: [{ afterSeconds: 0, template: DEFAULT_FLOW_TEMPLATES[0] }] },
+    }),
+  });
+  const body = (await response.json()) as { id?: string };
+  if (response.status !== 201 || !body.id) throw new Error(`merchant not created: ${response.status} ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+async function runPhase(
+  label: string,
+  service: ServiceProcess,
+  watch: Watch,
+  checkouts: PreparedCheckout[],
+  load: (send: (i: number) => Promise<number>, progress: LoadProgress) => Promise<import('./lib/http-load.js').Sample[]>,
+  merchantId: string,
+  rss: { peak: number | null },
+  meter: ReturnType<typeof cpuMeter>,
+): Promise<PhaseResult> {
+  const client = createClient(service.url);
+  const sentAt = new Map<string, number>();
+  const path = `/webhooks/shopify/${merchantId}`;
+  const send = (i: number) => {
+    const c = checkouts[i] as PreparedCheckout;
+    const now = Date.now();
+    sentAt.set(c.phone, now);
+    return client.post(path, { ...c.headers, 'x-shopify-triggered-at': new Date(now).toISOString() }, c.body);
+  };
+  const progress: LoadProgress = { started: 0, done: 0, ok: 0, failed: 0, inFlight: 0 };
+  const phones = new Set(checkouts.map((c) => c.phone));
+  const received = () => [...watch.firstAt.keys()].filter((p) => phones.has(p)).length;
+  const t0 = Date.now();
+  const report = (what: string) => {
+    watch.poll();
+    const rssNow = service.rssMb();
+    if (rssNow !== null) rss.peak = Math.max(rss.peak ?? 0, rssNow);
+    log(`[${label}] ${what} t=${Math.round((Date.now() - t0) / 1000)}s sent=${progress.started} ok=${progress.ok} failed=${progress.failed} inflight=${progress.inFlight} opt-ins=${received()}/${checkouts.length} rss=${rssNow?.toFixed(0) ?? '-'}MB`);
+  };
+  const ticker = setInterval(() => report('webhooks'), 1000);
+  meter.reset();
+  const samples = await load(send, progress).finally(() => clearInterval(ticker));
+  const cpuWebhooks = meter.read();
+  client.close();
+  const summary = summarise(samples);
+  log(`[${label}] webhooks done: ${summary.ok} ok, ${summary.non2xx} non-2xx, p99 ${summary.ms.p99} ms; waiting for the provider`);
+  // Wait until every accepted checkout has reached the provider, or nothing moved for --stall seconds.
+  let last = received();
+  let lastMove = Date.now();
+  while (received() < summary.ok && Date.now() - lastMove < args.stallS * 1000 && !service.exited()) {
+    await sleep(1000);
+    watch.poll();
+    report('provider');
+    const now = received();
+    if (now !== last) [last, lastMove] = [now, Date.now()];
+  }
+  return { ...summary, endToEnd: endToEnd(checkouts, sentAt, watch), cpu: { webhooks: cpuWebhooks, wholePhase: meter.read() } };
+}
+
+async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throughput: PreparedCheckout[] }): Promise<ModeResult> {
+  const environment = await prepareMode(mode, log);
+  const result: ModeResult = {
+    mode,
+    setup: environment.describe,
+    rssMb: { afterStart: null, beforePhase1: null, afterPhase1: null, peak: null, afterSettle: null, growth: null },
+    providerRefused: 0,
+    serviceWarnings: {},
+  };
+  const twilio = await startFakeTwilio({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
+  const profDir = join(ROOT, 'bench', 'results', `cpu-${mode}-${Date.now()}`);
+  let service: ServiceProcess | null = null;
+  try {
+    log(`[${mode}] starting the service: ${environment.describe}`);
+    service = await startServiceProcess({
+      cwd: ROOT,
+      nodeArgs: args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [],
+      env: {
+        ...environment.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SMS_PROVIDER: 'twilio',
+        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+        TWILIO_API_BASE_URL: twilio.url,
+        PUBLIC_BASE_URL: 'https://cartrescue-bench.example.test',
+        LOG_LEVEL: 'warn',
+        SMS_MAX_PER_SECOND: String(args.smsPerSecond),
+      },
+    });
+    result.rssMb.afterStart = service.rssMb();
+    const merchantId = await createMerchant(service.url, environment.adminToken);
+    const watch = providerWatch(twilio);
+    const meter = cpuMeter(service.pid, environment.databaseName);
+    result.rssMb.beforePhase1 = service.rssMb();
+    log(`[${mode}] service pid ${service.pid} at ${service.url}, rss ${result.rssMb.beforePhase1?.toFixed(1)} MB; phase 1: ${batches.latency.length} checkouts at ${args.rate}/s`);
+    result.phase1 = await runPhase(`${mode} p1`, service, watch, batches.latency, (send, p) => openLoop(batches.latency.length, args.rate, send, p), merchantId, result.rssMb, meter);
+    result.rssMb.afterPhase1 = service.rssMb();
+    if (batches.throughput.length > 0) {
+      log(`[${mode}] phase 2: ${batches.throughput.length} checkouts, ${args.concurrency} in flight`);
+      result.phase2 = await runPhase(`${mode} p2`, service, watch, batches.throughput, (send, p) => closedLoop(batches.throughput.length, args.concurrency, send, p), merchantId, result.rssMb, meter);
+    }
+    log(`[${mode}] settling ${args.settleS}s`);
+    await sleep(args.settleS * 1000);
+    result.rssMb.afterSettle = service.rssMb();
+    if (result.rssMb.afterSettle !== null && result.rssMb.beforePhase1 !== null) {
+      result.rssMb.growth = r1(result.rssMb.afterSettle - result.rssMb.beforePhase1);
+    }
+    watch.poll();
+    result.providerRefused = watch.refused;
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+    log(`[${mode}] FAILED: ${result.error}${service ? `\n--- service output ---\n${service.tail()}` : ''}`);
+  } finally {
+    if (service) {
+      const stopped = await service.stop();
+      result.serviceWarnings = service.logCounts();
+      result.serviceWarningExamples = service.logExamples();
+      result.serviceStop = stopped;
+      if (stopped.forced || stopped.code !== 0) log(`[${mode}] service stop on SIGTERM: ${JSON.stringify(stopped)} (expected a clean exit 0)`);
+    }
+    await twilio.close();
+    await environment.cleanup().catch((error: unknown) => log(`[${mode}] cleanup failed: ${String(error)}`));
+  }
+  if (args.cpuProf) {
+    const file = readdirSync(profDir, { withFileTypes: true }).find((f) => f.name.endsWith('.cpuprofile'));
+    if (file) result.profile = summariseProfile(join(profDir, file.name));
+  }
+  for (const key of Object.keys(result.rssMb) as Array<keyof ModeResult['rssMb']>) {
+    const value = result.rssMb[key];
+    if (value !== null) result.rssMb[key] = r1(value);
+  }
+  return result;
+}
+
+const cpuCell = (c: CpuShares | undefined) => c && [c.service, c.postgres, c.redis, c.bench, c.others].map((n) => n.toFixed(2)).join('/');
+
+function printTable(results: ModeResult[]): void {
+  const rows: Array<[string, ...string[]]> = [['metric', ...results.map((r) => r.mode), 'target']];
+  const cell = (f: (r: ModeResult) => string | number | undefined) => results.map((r) => (r.error && !r.phase1 ? 'error' : String(f(r) ?? '-')));
+  const p1 = (r: ModeResult) => r.phase1;
+  const p2 = (r: ModeResult) => r.phase2;
+  rows.push(
+    [`P1 webhooks accepted/s (open loop ${args.rate}/s)`, ...cell((r) => p1(r)?.acceptedPerS), ''],
+    ['P1 answer ms p50 / p95 / p99 / max', ...cell((r) => p1(r) && `${p1(r)?.ms.p50} / ${p1(r)?.ms.p95} / ${p1(r)?.ms.p99} / ${p1(r)?.ms.max}`), `p99 < ${TARGETS.p99Ms}`],
+    ['P1 p99 from schedule ms', ...cell((r) => p1(r)?.fromScheduleMs.p99), ''],
+    ['P1 non-2xx', ...cell((r) => p1(r)?.non2xx), '0'],
+    ['P1 CPU cores service/pg/redis/bench/others', ...cell((r) => p1(r) && cpuCell(p1(r)?.cpu.wholePhase)), ''],
+    ['P1 e2e conv/s steady / overall', ...cell((r) => p1(r) && `${p1(r)?.endToEnd.steadyPerS} / ${p1(r)?.endToEnd.overallPerS}`), ''],
+    ['P1 e2e ms p50 / p99 (incl. 1 s abandon)', ...cell((r) => p1(r) && `${p1(r)?.endToEnd.latencyMs.p50} / ${p1(r)?.endToEnd.latencyMs.p99}`), ''],
+    [`P2 webhooks accepted/s (${args.concurrency} in flight)`, ...cell((r) => p2(r)?.acceptedPerS), ''],
+    ['P2 answer ms p50 / p99', ...cell((r) => p2(r) && `${p2(r)?.ms.p50} / ${p2(r)?.ms.p99}`), ''],
+    ['P2 e2e conv/s steady / overall', ...cell((r) => p2(r) && `${p2(r)?.endToEnd.steadyPerS} / ${p2(r)?.endToEnd.overallPerS}`), `>= ${TARGETS.redisConversationsPerS} (redis)`],
+    ['P2 CPU cores service/pg/redis/bench/others', ...cell((r) => p2(r) && cpuCell(p2(r)?.cpu.wholePhase)), ''],
+    ['P2 provider peak texts in 1 s', ...cell((r) => p2(r)?.endToEnd.peakSecond), ''],
+    ['conversations completed / missing', ...cell((r) => `${(p1(r)?.endToEnd.conversations ?? 0) + (p2(r)?.endToEnd.conversations ?? 0)} / ${(p1(r)?.endToEnd.missing ?? 0) + (p2(r)?.endToEnd.missing ?? 0)}`), ''],
+    ['RSS MB before P1 / peak / after settle', ...cell((r) => `${r.rssMb.beforePhase1} / ${r.rssMb.peak} / ${r.rssMb.afterSettle}`), ''],
+    ['RSS growth MB', ...cell((r) => r.rssMb.growth ?? undefined), `< ${TARGETS.rssGrowthMb}`],
+  );
+  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  for (const row of rows) process.stdout.write(row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ') + '\n');
+}
+
+function verdicts(results: ModeResult[]) {
+  const out: Record<string, { value: number | null; target: string; pass: boolean }> = {};
+  for (const r of results) {
+    const p99 = r.phase1?.ms.p99 ?? null;
+    out[`${r.mode}.webhookP99Ms@${args.rate}/s`] = { value: p99, target: `< ${TARGETS.p99Ms} ms`, pass: p99 !== null && p99 < TARGETS.p99Ms && r.phase1?.non2xx === 0 };
+    if (r.mode === 'redis') {
+      const rate = r.phase2?.endToEnd.steadyPerS ?? null;
+      out['redis.conversationsPerS'] = { value: rate, target: `>= ${TARGETS.redisConversationsPerS}/s`, pass: rate !== null && rate >= TARGETS.redisConversationsPerS };
+    }
+    out[`${r.mode}.rssGrowthMb`] = { value: r.rssMb.growth, target: `< ${TARGETS.rssGrowthMb} MB`, pass: r.rssMb.growth !== null && r.rssMb.growth < TARGETS.rssGrowthMb };
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  // Distinct shoppers, reachable for the next 90 minutes; the same numbers serve every mode (each has its own database).
+  const { base, recipients } = distinctRecipients(args.count + args.e2eCount, 10_000, 90);
+  log(`preparing ${recipients.length} signed checkouts for shoppers like ${base.phone} (${base.zones.join(', ')})`);
+  const all = prepareCheckouts(recipients, WEBHOOK_SECRET);
+  const batches = { latency: all.slice(0, args.count), throughput: all.slice(args.count) };
+  const results: ModeResult[] = [];
+  for (const mode of modes) results.push(await runMode(mode, batches));
+
+  process.stdout.write(`\nCartRescue webhook benchmark, ${startedAt.toISOString()}, ${cpus().length} CPU(s), node ${process.version}, SMS_MAX_PER_SECOND=${args.smsPerSecond}\n`);
+  printTable(results);
+  const checks = verdicts(results);
+  for (const [name, v] of Object.entries(checks)) process.stdout.write(`${v.pass ? 'PASS' : 'FAIL'}  ${name} = ${v.value ?? '-'} (target ${v.target})\n`);
+  for (const r of results) {
+    if (r.error) process.stdout.write(`ERROR ${r.mode}: ${r.error.split('\n')[0]}\n`);
+    if (Object.keys(r.serviceWarnings).length > 0) process.stdout.write(`${r.mode} service warnings/errors: ${JSON.stringify(r.serviceWarnings)} e.g. ${JSON.stringify(r.serviceWarningExamples)}\n`);
+    if (r.serviceStop && (r.serviceStop.code !== 0 || r.serviceStop.forced)) process.stdout.write(`${r.mode}: service did not exit cleanly on SIGTERM: ${JSON.stringify(r.serviceStop)}\n`);
+    if (r.providerRefused > 0) process.stdout.write(`${r.mode}: the fake provider refused ${r.providerRefused} request(s)\n`);
+    if (r.profile) {
+      process.stdout.write(`${r.mode} CPU profile (${r.profile.wallS}s, main thread busy ${r.profile.busyPct}%): ${r.profile.byPackage.slice(0, 10).map((g) => `${g.name} ${g.pct}%`).join(', ')}\n`);
+    }
+  }
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version };
+  writeFileSync(file, JSON.stringify({ startedAt, args, machine, targets: TARGETS, recipientBase: base, checks, results }, null, 2));
+  process.stdout.write(`results: ${file}\n`);
+  process.exitCode = results.some((r) => r.error) ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
