@@ -39,6 +39,8 @@ export async function conversationView(deps: Pick<ConversationDeps, 'db'>, conve
       encoding: message.encoding,
       sendAfter: message.sendAfter,
       at: message.sentAt ?? message.createdAt,
+      queuedAt: message.createdAt,
+      sentAt: message.sentAt,
     })),
     pendingTimers: timers.map((timer) => ({ kind: timer.kind, stepIndex: timer.stepIndex, dueAt: timer.dueAt })),
     createdAt: conversation.createdAt,
