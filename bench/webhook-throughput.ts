@@ -48,6 +48,7 @@ const args = {
   cpuProf: process.argv.includes('--cpu-prof'),
   settleS: Number(flag('settle', '10')),
   stallS: Number(flag('stall', '60')),
+  logLevel: flag('log-level', 'warn'),
 };
 if (!['redis', 'embedded', 'both'].includes(args.mode) || !(args.count > 0) || !(args.rate > 0) || !(args.e2eCount >= 0)) {
   process.stderr.write('usage: webhook-throughput.ts [--mode redis|embedded|both] [--count N] [--rate R] [--e2e-count N] [--concurrency C]\n');
@@ -219,11 +220,15 @@ async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throu
   const twilio = await startFakeTwilio({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
   const profDir = join(ROOT, 'bench', 'results', `cpu-${mode}-${Date.now()}`);
   let service: ServiceProcess | null = null;
+  let stopping = false;
   try {
     log(`[${mode}] starting the service: ${environment.describe}`);
     service = await startServiceProcess({
       cwd: ROOT,
       nodeArgs: args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [],
+      onExit: (info) => {
+        if (!stopping) log(`[${mode}] the service exited on its own during the run: ${JSON.stringify(info)}`);
+      },
       env: {
         ...environment.env,
         PORT: '0',
@@ -233,7 +238,7 @@ async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throu
         TWILIO_AUTH_TOKEN: AUTH_TOKEN,
         TWILIO_API_BASE_URL: twilio.url,
         PUBLIC_BASE_URL: 'https://cartrescue-bench.example.test',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: args.logLevel,
         SMS_MAX_PER_SECOND: String(args.smsPerSecond),
       },
     });
@@ -245,7 +250,7 @@ async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throu
     log(`[${mode}] service pid ${service.pid} at ${service.url}, rss ${result.rssMb.beforePhase1?.toFixed(1)} MB; phase 1: ${batches.latency.length} checkouts at ${args.rate}/s`);
     result.phase1 = await runPhase(`${mode} p1`, service, watch, batches.latency, (send, p) => openLoop(batches.latency.length, args.rate, send, p), merchantId, result.rssMb, meter);
     result.rssMb.afterPhase1 = service.rssMb();
-    if (batches.throughput.length > 0) {
+    if (batches.throughput.length > 0 && !service.exited()) {
       log(`[${mode}] phase 2: ${batches.throughput.length} checkouts, ${args.concurrency} in flight`);
       result.phase2 = await runPhase(`${mode} p2`, service, watch, batches.throughput, (send, p) => closedLoop(batches.throughput.length, args.concurrency, send, p), merchantId, result.rssMb, meter);
     }
@@ -262,7 +267,10 @@ async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throu
     log(`[${mode}] FAILED: ${result.error}${service ? `\n--- service output ---\n${service.tail()}` : ''}`);
   } finally {
     if (service) {
+      stopping = true;
+      const unexpected = service.exited();
       const stopped = await service.stop();
+      if (unexpected) result.error ??= `the service exited during the run (${JSON.stringify(stopped)}); last output:\n${service.tail()}`;
       result.serviceWarnings = service.logCounts();
       result.serviceWarningExamples = service.logExamples();
       result.serviceStop = stopped;

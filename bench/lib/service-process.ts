@@ -43,6 +43,8 @@ export async function startServiceProcess(options: {
   env: Record<string, string>;
   nodeArgs?: string[];
   startTimeoutMs?: number;
+  /** Called when the process exits, expected or not. */
+  onExit?: (info: { code: number | null; signal: string | null }) => void;
 }): Promise<ServiceProcess> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of SERVICE_KEYS) delete env[key];
@@ -59,6 +61,7 @@ export async function startServiceProcess(options: {
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
       exitInfo = { code, signal };
+      options.onExit?.(exitInfo);
       resolve();
     }),
   );
@@ -70,6 +73,7 @@ export async function startServiceProcess(options: {
       try {
         const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
         const msg = entry.msg ?? '?';
+        if (msg === 'draining') examples.draining = line.slice(0, 300); // says which signal, at LOG_LEVEL=info
         if ((entry.level ?? 0) >= 40) counts[msg] = (counts[msg] ?? 0) + 1;
         if ((entry.level ?? 0) >= 40 && !(msg in examples)) examples[msg] = (entry.err?.message ?? line).slice(0, 300);
       } catch {

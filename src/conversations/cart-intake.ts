@@ -24,7 +24,7 @@ export type IntakeOutcome =
 async function recordDelivery(
   deps: ConversationDeps,
   transaction: Transaction,
-  merchantId: string,
+  merchantId: string | null,
   receipt: WebhookReceipt,
   status: 'processed' | 'ignored' | 'rejected',
   reason: string | null,
@@ -43,14 +43,15 @@ async function recordDelivery(
   return rows.length > 0;
 }
 
-/** Keeps an ignored or refused delivery in the audit trail (once per event id). */
-export async function recordIgnoredDelivery(
+/** Keeps an ignored or refused delivery in the audit trail (once per event id and merchant). */
+export async function recordUnappliedDelivery(
   deps: ConversationDeps,
-  merchantId: string,
+  merchantId: string | null,
   receipt: WebhookReceipt,
+  status: 'ignored' | 'rejected',
   reason: string,
 ): Promise<void> {
-  await deps.db.sequelize.transaction((transaction) => recordDelivery(deps, transaction, merchantId, receipt, 'ignored', reason));
+  await deps.db.sequelize.transaction((transaction) => recordDelivery(deps, transaction, merchantId, receipt, status, reason));
 }
 
 export async function ingestCartUpdated(

@@ -25,7 +25,8 @@ export function messageBody(input: {
   stepIndex: number | null;
 }): RenderedMessage {
   const { kind, merchant, cart } = input;
-  const shop = { shopName: merchant.name, supportContact: merchant.supportContact };
+  // The disclosure promises a number of texts: it must be this flow's, not a default.
+  const shop = { shopName: merchant.name, supportContact: merchant.supportContact, messagesPerCart: input.flow?.steps.length ?? merchant.flow.steps.length };
   switch (kind) {
     case 'opt_in_request':
       return withEncoding(optInRequest(shop));

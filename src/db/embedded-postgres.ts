@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -35,6 +35,12 @@ async function freePort(preferred: number | null): Promise<number> {
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number | null; logger: Logger }): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(join(options.dataDir, 'postgres'));
   await mkdir(options.dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    // As root, PostgreSQL runs as its own system user, who must be able to pass
+    // through the data dir to reach its cluster (listing it stays forbidden).
+    const { mode } = await stat(options.dataDir);
+    if ((mode & 0o001) === 0) await chmod(options.dataDir, mode | 0o001);
+  }
   const port = await freePort(options.port);
   const password = 'cartrescue-local';
   // Loaded only in embedded mode: the package installs exit hooks on import that

@@ -31,6 +31,7 @@ const CONFIG_KEYS = [
   'SMS_TIMEOUT_MS',
   'SHUTDOWN_GRACE_MS',
   'EMBEDDED_PG_PORT',
+  'SMS_MAX_PER_SECOND',
 ];
 
 export interface ServiceProcessOptions {

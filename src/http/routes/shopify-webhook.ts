@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { ConversationDeps } from '../../conversations/deps.js';
-import { ingestCartUpdated, ingestOrderPlaced, recordIgnoredDelivery } from '../../conversations/cart-intake.js';
+import { ingestCartUpdated, ingestOrderPlaced, recordUnappliedDelivery } from '../../conversations/cart-intake.js';
 import { AppError, NotFoundError } from '../../errors.js';
 import { parseShopifyWebhook } from '../../integrations/shopify/shopify-webhook.js';
 import type { SecretBox } from '../../security/secret-box.js';
@@ -40,7 +40,7 @@ export function shopifyWebhookRoutes(deps: ConversationDeps & { secrets: SecretB
     const receipt = { platform: 'shopify', eventId: parsed.eventId, topic: parsed.topic };
     if (parsed.kind !== 'event') {
       const reason = parsed.kind === 'ignored' ? parsed.reason : 'privacy_request_not_handled_here';
-      await recordIgnoredDelivery(deps, merchant.id, receipt, reason);
+      await recordUnappliedDelivery(deps, merchant.id, receipt, 'ignored', reason);
       metrics.webhooksRefused.inc({ platform: 'shopify', reason });
       logger.info({ merchantId: merchant.id, topic: parsed.topic, eventId: parsed.eventId, reason }, 'shopify webhook ignored');
       res.status(200).json({ status: 'ignored', reason });

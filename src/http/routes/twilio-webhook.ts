@@ -1,5 +1,6 @@
 import express, { Router, type Request } from 'express';
 import type { ConversationDeps } from '../../conversations/deps.js';
+import { recordUnappliedDelivery } from '../../conversations/cart-intake.js';
 import { findMerchantForInbound, receiveDeliveryReport, receiveSms } from '../../conversations/inbound-sms.js';
 import { InvalidSignatureError } from '../../errors.js';
 import { verifyTwilioSignature } from '../../integrations/twilio/twilio-signature.js';
@@ -47,6 +48,13 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps) {
       // Answered 200 so the provider does not retry a text no merchant owns; kept in the log.
       deps.metrics.webhooksRefused.inc({ platform: 'twilio', reason: 'unknown_recipient' });
       deps.logger.warn({ to: inbound.to, providerMessageId: inbound.providerMessageId }, 'inbound text for no known sender');
+      await recordUnappliedDelivery(
+        deps,
+        null,
+        { platform: 'twilio', eventId: inbound.providerMessageId, topic: 'inbound' },
+        'rejected',
+        'unknown_recipient',
+      );
     } else {
       const outcome = await receiveSms(deps, merchant, inbound);
       deps.metrics.webhooksReceived.inc({ platform: 'twilio', topic: 'inbound' });
