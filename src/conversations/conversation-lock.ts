@@ -9,18 +9,17 @@ export interface LockedConversation {
 }
 
 /**
- * Finds or creates the shopper and their thread with this merchant and locks
- * the conversation row for the rest of the transaction. Every writer of a
- * conversation goes through here, so per-conversation order comes from this
- * lock, whichever process holds it.
+ * Makes sure the shopper and their thread with this merchant exist, without
+ * locking anything: callers that must lock several conversations learn the
+ * ids first and then lock in id order.
  */
-export async function lockConversationByPhone(
+export async function ensureConversation(
   deps: ConversationDeps,
   transaction: Transaction,
   merchantId: string,
   phone: string,
-): Promise<LockedConversation> {
-  const { sequelize, models } = deps.db;
+): Promise<string> {
+  const { sequelize } = deps.db;
   const now = deps.clock.now();
   await sequelize.query(
     `INSERT INTO customers (id, merchant_id, phone, consent_status, timezone_candidates, created_at, updated_at)
@@ -28,36 +27,46 @@ export async function lockConversationByPhone(
      ON CONFLICT (merchant_id, phone) DO NOTHING`,
     { replacements: { id: deps.ids(), merchantId, phone, now }, transaction, type: QueryTypes.INSERT },
   );
-  const customer = await models.Customer.findOne({ where: { merchantId, phone }, transaction });
-  if (!customer) throw new Error('customer vanished inside its own transaction');
   const initial = initialConversation();
+  // Two statements, not one: under READ COMMITTED only a new statement sees a
+  // row that a concurrent transaction inserted and committed while we waited.
   await sequelize.query(
     `INSERT INTO conversations (id, merchant_id, customer_id, phone, state, snapshot, version, needs_agent, created_at, updated_at)
-     VALUES (:id, :merchantId, :customerId, :phone, :state, :snapshot::jsonb, 0, false, :now, :now)
+     SELECT :id, :merchantId, c.id, :phone, :state, :snapshot::jsonb, 0, false, :now, :now
+     FROM customers c WHERE c.merchant_id = :merchantId AND c.phone = :phone
      ON CONFLICT (merchant_id, customer_id) DO NOTHING`,
     {
-      replacements: {
-        id: deps.ids(),
-        merchantId,
-        customerId: customer.id,
-        phone,
-        state: initial.value,
-        snapshot: JSON.stringify(initial),
-        now,
-      },
+      replacements: { id: deps.ids(), merchantId, phone, state: initial.value, snapshot: JSON.stringify(initial), now },
       transaction,
       type: QueryTypes.INSERT,
     },
   );
-  const conversation = await models.Conversation.findOne({
-    where: { merchantId, customerId: customer.id },
-    transaction,
-    lock: transaction.LOCK.UPDATE,
-  });
-  if (!conversation) throw new Error('conversation vanished inside its own transaction');
-  // Re-read the customer after the lock: its consent may have changed while we waited.
-  await customer.reload({ transaction });
-  return { customer, conversation };
+  const rows = await sequelize.query<{ id: string }>(
+    `SELECT v.id FROM conversations v JOIN customers c ON c.id = v.customer_id
+     WHERE c.merchant_id = :merchantId AND c.phone = :phone AND v.merchant_id = :merchantId`,
+    { replacements: { merchantId, phone }, transaction, type: QueryTypes.SELECT },
+  );
+  const id = rows[0]?.id;
+  if (!id) throw new Error('conversation vanished inside its own transaction');
+  return id;
+}
+
+/**
+ * Finds or creates the shopper and their thread with this merchant and locks
+ * the conversation row for the rest of the transaction. Every writer of a
+ * conversation goes through a lock here, so per-conversation order comes from
+ * the row lock, whichever process holds it.
+ */
+export async function lockConversationByPhone(
+  deps: ConversationDeps,
+  transaction: Transaction,
+  merchantId: string,
+  phone: string,
+): Promise<LockedConversation> {
+  const id = await ensureConversation(deps, transaction, merchantId, phone);
+  const locked = await lockConversationById(deps, transaction, id);
+  if (!locked) throw new Error('conversation vanished inside its own transaction');
+  return locked;
 }
 
 export async function lockConversationById(
@@ -68,6 +77,7 @@ export async function lockConversationById(
   const { models } = deps.db;
   const conversation = await models.Conversation.findByPk(conversationId, { transaction, lock: transaction.LOCK.UPDATE });
   if (!conversation) return null;
+  // Read after the lock: consent may have changed while we waited for it.
   const customer = await models.Customer.findByPk(conversation.customerId, { transaction });
   if (!customer) return null;
   return { customer, conversation };

@@ -36,6 +36,8 @@ export type ConversationEvent =
       optOutType: 'STOP' | 'START' | 'HELP' | null;
     }
   | { type: 'order.placed'; at: Date; facts: Facts; cartId: string }
+  /** The cart now belongs to another phone (or none): this thread must stop texting about it. */
+  | { type: 'cart.detached'; at: Date; facts: Facts; cartId: string }
   | { type: 'provider.opted_out'; at: Date; facts: Facts; errorCode: string };
 
 export type ConversationEventType = ConversationEvent['type'];

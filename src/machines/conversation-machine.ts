@@ -106,7 +106,8 @@ export const conversationMachine = setup({
     isOptedOut: ({ event }) => isSuppressed(event.facts.consent),
     checkoutConsented: ({ event }) => event.type === 'cart.updated' && event.checkoutConsent,
     isCurrentCart: ({ context, event }) =>
-      (event.type === 'cart.updated' || event.type === 'order.placed') && event.cartId === context.cartId,
+      (event.type === 'cart.updated' || event.type === 'order.placed' || event.type === 'cart.detached') &&
+      event.cartId === context.cartId,
     consentConfirmed: ({ event }) => canReceiveMarketing(event.facts.consent),
     mayRequestOptIn: ({ event }) => mayRequestOptIn(event.facts.consent),
     consentRequested: ({ event }) => event.facts.consent === 'requested',
@@ -194,6 +195,14 @@ export const conversationMachine = setup({
       guard: 'isCurrentCart',
       target: '.recovered',
       actions: enqueueActions(({ enqueue }) => halt(enqueue, 'order_placed')),
+    },
+    'cart.detached': {
+      guard: 'isCurrentCart',
+      target: '.idle',
+      actions: enqueueActions(({ enqueue }) => {
+        halt(enqueue, 'cart_detached');
+        enqueue.assign({ cartId: null, flow: null, abandonedAt: null, nextStep: 0 });
+      }),
     },
     'cart.updated': [
       {

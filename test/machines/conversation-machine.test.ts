@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConsentStatus } from '../../src/compliance/consent.js';
+import type { ConversationEvent } from '../../src/machines/conversation-events.js';
 import type { Effect } from '../../src/machines/effects.js';
 import { initialConversation, step, type PersistedConversation } from '../../src/machines/step.js';
 import {
@@ -633,5 +634,26 @@ describe('conversation machine: keywords that must not end the automation', () =
     const result = step(watchingNew.persisted, smsReceived('YES', { consent: 'requested', at: plusSeconds(ABANDONED_AT, 360) }));
     assert.deepEqual(effectsOf(result, 'record_consent'), [{ type: 'record_consent', change: 'confirmed', source: 'keyword' }]);
     assert.equal(effectsOf(result, 'cancel_timers').length, 0, "the new cart's abandon timer stays");
+  });
+});
+
+describe('conversation machine: a cart moves to another phone', () => {
+  const detached = (cartId: string): ConversationEvent => {
+    const order = orderPlaced({ cartId });
+    return { type: 'cart.detached', at: order.at, facts: order.facts, cartId };
+  };
+
+  it('the old thread stops everything about the cart and rests', () => {
+    const result = step(reach('sequencing'), detached(CART));
+    assert.equal(result.state, 'idle');
+    assert.deepEqual(effectTypes(result), ['cancel_timers', 'cancel_messages']);
+    assert.equal(effectsOf(result, 'cancel_messages')[0]?.reason, 'cart_detached');
+    assert.equal(result.context.cartId, null);
+  });
+
+  it('a detach of a cart the thread no longer follows changes nothing', () => {
+    const result = step(reach('sequencing'), detached(OTHER_CART));
+    assert.equal(result.changed, false);
+    assert.equal(result.state, 'sequencing');
   });
 });

@@ -13,9 +13,10 @@ export function merchantRoutes(deps: MerchantDeps & { webhookUrl(merchantId: str
   });
   router.get('/merchants/:id', async (req, res) => {
     const principal = principalOf(res);
+    const id = req.params.id.toLowerCase();
     // A merchant's key reaches only that merchant; anything else looks like it does not exist.
-    if (principal.kind === 'merchant' && principal.merchant.id !== req.params.id) throw new NotFoundError('merchant');
-    const merchant = /^[0-9a-f-]{36}$/i.test(req.params.id) ? await deps.db.models.Merchant.findByPk(req.params.id) : null;
+    if (principal.kind === 'merchant' && principal.merchant.id !== id) throw new NotFoundError('merchant');
+    const merchant = /^[0-9a-f-]{36}$/.test(id) ? await deps.db.models.Merchant.findByPk(id) : null;
     if (!merchant) throw new NotFoundError('merchant');
     res.json(merchantView(merchant, deps.webhookUrl(merchant.id)));
   });

@@ -1,6 +1,8 @@
 import express, { Router } from 'express';
 import type { ConversationDeps } from '../../conversations/deps.js';
-import { ingestCartUpdated, ingestOrderPlaced, recordUnappliedDelivery } from '../../conversations/cart-intake.js';
+import { ingestCartUpdated } from '../../conversations/cart-intake.js';
+import { recordUnappliedDelivery } from '../../conversations/deliveries.js';
+import { ingestOrderPlaced } from '../../conversations/order-intake.js';
 import { AppError, NotFoundError } from '../../errors.js';
 import { parseShopifyWebhook } from '../../integrations/shopify/shopify-webhook.js';
 import type { SecretBox } from '../../security/secret-box.js';

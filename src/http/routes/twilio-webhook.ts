@@ -1,6 +1,6 @@
 import express, { Router, type Request } from 'express';
 import type { ConversationDeps } from '../../conversations/deps.js';
-import { recordUnappliedDelivery } from '../../conversations/cart-intake.js';
+import { recordUnappliedDelivery } from '../../conversations/deliveries.js';
 import { findMerchantForInbound, receiveDeliveryReport, receiveSms } from '../../conversations/inbound-sms.js';
 import { InvalidSignatureError } from '../../errors.js';
 import { verifyTwilioSignature } from '../../integrations/twilio/twilio-signature.js';
