@@ -1,7 +1,8 @@
 import express, { Router, type Request } from 'express';
 import type { ConversationDeps } from '../../conversations/deps.js';
 import { recordUnappliedDelivery } from '../../conversations/deliveries.js';
-import { findMerchantForInbound, receiveDeliveryReport, receiveSms } from '../../conversations/inbound-sms.js';
+import { receiveDeliveryReport } from '../../conversations/delivery-report.js';
+import { findMerchantForInbound, receiveSms } from '../../conversations/inbound-sms.js';
 import { InvalidSignatureError } from '../../errors.js';
 import { verifyTwilioSignature } from '../../integrations/twilio/twilio-signature.js';
 import { emptyTwiml, parseInbound, parseStatus } from '../../integrations/twilio/twilio-webhooks.js';
