@@ -8,7 +8,7 @@
  */
 export type ConsentStatus = 'none' | 'requested' | 'confirmed' | 'expired' | 'revoked';
 
-export type ConsentChange = 'requested' | 'confirmed' | 'revoked' | 'resubscribed' | 'declined' | 'expired';
+export type ConsentChange = 'requested' | 'confirmed' | 'revoked' | 'resubscribed' | 'declined' | 'expired' | 'erased';
 
 export type ConsentSource = 'checkout' | 'keyword' | 'provider' | 'api' | 'agent' | 'system';
 
@@ -41,6 +41,7 @@ export function statusAfter(change: ConsentChange, current: ConsentStatus): Cons
     case 'expired':
       return current === 'requested' ? 'expired' : current;
     case 'declined':
+    case 'erased':
       return current;
   }
 }

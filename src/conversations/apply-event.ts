@@ -6,7 +6,8 @@ import type { Effect } from '../machines/effects.js';
 import { step, type PersistedConversation, type StepResult } from '../machines/step.js';
 import type { LockedConversation } from './conversation-lock.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
-import { messageBody } from './message-body.js';
+import { appendConsent } from './consent-ledger.js';
+import { disclosureFor, messageBody } from './message-body.js';
 
 /** Kinds that are marketing: they need consent, obey quiet hours and stop with a STOP. */
 export const MARKETING_KINDS = ['opt_in_request', 'reminder'] as const;
@@ -173,18 +174,24 @@ async function applyEffect(
     }
     case 'record_consent': {
       const next = statusAfter(effect.change, customer.consentStatus);
-      await models.ConsentEvent.create(
-        {
-          merchantId: merchant.id,
-          customerId: customer.id,
-          phone: customer.phone,
-          change: effect.change,
-          source: effect.source,
-          evidence: { ...audit.refs, ...(audit.evidence ?? {}), previous: customer.consentStatus },
-          at: now,
+      // A request rests on the checkout's own consent: keep those fields with the disclosure we sent.
+      const cart = effect.change === 'requested' && result.context.cartId ? await models.Cart.findByPk(result.context.cartId, { transaction }) : null;
+      const checkout = cart ? { checkoutConsent: cart.consentEvidence, checkoutToken: cart.checkoutToken } : {};
+      await appendConsent(deps, transaction, {
+        merchantId: merchant.id,
+        customerId: customer.id,
+        phone: customer.phone,
+        change: effect.change,
+        source: effect.source,
+        evidence: {
+          ...audit.refs,
+          ...(audit.evidence ?? {}),
+          ...checkout,
+          ...disclosureFor(effect.change, merchant, result),
+          previous: customer.consentStatus,
         },
-        { transaction },
-      );
+        at: now,
+      });
       if (next !== customer.consentStatus) {
         await customer.update({ consentStatus: next, consentUpdatedAt: now }, { transaction });
       }

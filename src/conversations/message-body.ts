@@ -57,3 +57,20 @@ export function messageBody(input: {
 function withEncoding(body: string): RenderedMessage {
   return { body, ...smsEncoding(body) };
 }
+
+/** Bumped whenever the opt-in wording changes, so the ledger says which text a shopper agreed to. */
+export const OPT_IN_DISCLOSURE_VERSION = '2026-11-25.1';
+
+/**
+ * The exact disclosure a consent request carried, kept with the ledger entry:
+ * in a dispute, "what did they agree to" has a verbatim answer.
+ */
+export function disclosureFor(
+  change: string,
+  merchant: MerchantRow,
+  step: { context: { flow: Flow | null } },
+): Record<string, unknown> {
+  if (change !== 'requested') return {};
+  const { body } = messageBody({ kind: 'opt_in_request', merchant, cart: null, flow: step.context.flow, stepIndex: null });
+  return { disclosure: body, disclosureVersion: OPT_IN_DISCLOSURE_VERSION };
+}

@@ -3,6 +3,7 @@ import type { ConversationDeps } from '../conversations/deps.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { authenticate } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
+import { consentRoutes } from './routes/consent.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { merchantRoutes } from './routes/merchants.js';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   api.use(conversationRoutes(deps));
+  api.use(consentRoutes(deps));
   app.use('/api/v1', api);
 
   app.use(notFound);

@@ -11,6 +11,9 @@ export class ConsentEventRow extends Model<InferAttributes<ConsentEventRow>, Inf
   declare source: ConsentSource;
   declare evidence: Record<string, unknown>;
   declare at: Date;
+  /** The merchant's previous entry's hash (null for the first): the chain that makes tampering visible. */
+  declare prevHash: string | null;
+  declare hash: string;
   declare createdAt: CreationOptional<Date>;
 }
 
@@ -25,6 +28,8 @@ export function initConsentEvent(sequelize: Sequelize): typeof ConsentEventRow {
       source: { type: DataTypes.TEXT, allowNull: false },
       evidence: { type: DataTypes.JSONB, allowNull: false, defaultValue: {} },
       at: { type: DataTypes.DATE, allowNull: false },
+      prevHash: { type: DataTypes.TEXT, allowNull: true },
+      hash: { type: DataTypes.TEXT, allowNull: false },
       createdAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'consent_events', underscored: true, updatedAt: false },

@@ -8,15 +8,20 @@ import { merchantOf } from '../auth.js';
 
 const PhoneQuery = z.object({ phone: z.string().min(1, 'phone is required') });
 
+/** The `phone` query parameter as E.164. A bare '+' in a query string arrives as a space: "?phone=+1502…" reads " 1502…". */
+export function phoneFromQuery(query: unknown): string {
+  const { phone: raw } = PhoneQuery.parse(query);
+  const trimmed = raw.trim();
+  const phone = toE164(/^\d+$/.test(trimmed) ? `+${trimmed}` : trimmed, null);
+  if (!phone) throw new ValidationError('phone must be an E.164 number such as +15024592181');
+  return phone;
+}
+
 export function conversationRoutes(deps: Pick<ConversationDeps, 'db'>) {
   const router = Router();
   router.get('/conversations', async (req, res) => {
     const merchant = merchantOf(res);
-    const { phone: raw } = PhoneQuery.parse(req.query);
-    // A bare '+' in a query string arrives as a space: "?phone=+1502…" reads " 1502…".
-    const trimmed = raw.trim();
-    const phone = toE164(/^\d+$/.test(trimmed) ? `+${trimmed}` : trimmed, null);
-    if (!phone) throw new ValidationError('phone must be an E.164 number such as +15024592181');
+    const phone = phoneFromQuery(req.query);
     const conversation = await findConversationByPhone(deps, merchant.id, phone);
     if (!conversation) throw new NotFoundError('conversation');
     res.json(await conversationView(deps, conversation));
