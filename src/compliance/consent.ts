@@ -10,7 +10,7 @@ export type ConsentStatus = 'none' | 'requested' | 'confirmed' | 'expired' | 're
 
 export type ConsentChange = 'requested' | 'confirmed' | 'revoked' | 'resubscribed' | 'declined' | 'expired' | 'erased';
 
-export type ConsentSource = 'checkout' | 'keyword' | 'provider' | 'api' | 'agent' | 'system';
+export type ConsentSource = 'checkout' | 'keyword' | 'free_text' | 'provider' | 'api' | 'agent' | 'system';
 
 /** Marketing texts need a confirmed double opt-in. */
 export function canReceiveMarketing(status: ConsentStatus): boolean {

@@ -1,6 +1,7 @@
 import { and, enqueueActions, not, setup } from 'xstate';
 import { canReceiveMarketing, isSuppressed, mayRequestOptIn } from '../compliance/consent.js';
 import { classifyKeyword, type KeywordIntent } from '../compliance/keywords.js';
+import { detectOptOut } from '../compliance/opt-out-intent.js';
 import { isAllowedAt, nextAllowedAt } from '../compliance/quiet-hours.js';
 import type { Flow } from '../domain/flow.js';
 import type { ConversationEvent, TimerKind } from './conversation-events.js';
@@ -39,6 +40,13 @@ interface Emitter {
 
 function intentOf(event: ConversationEvent): KeywordIntent | null {
   return event.type === 'sms.received' ? classifyKeyword(event.body) : null;
+}
+
+/** A STOP keyword, or a revocation in the shopper's own words ("please stop texting me", "alto"). */
+function optOutSource(event: ConversationEvent): 'keyword' | 'free_text' | null {
+  if (event.type !== 'sms.received') return null;
+  if (classifyKeyword(event.body) === 'stop') return 'keyword';
+  return detectOptOut(event.body).optOut ? 'free_text' : null;
 }
 
 function emit(enqueue: Emitter, effect: Effect): void {
@@ -99,7 +107,7 @@ export const conversationMachine = setup({
     effect: (_args, _effect: Effect) => {},
   },
   guards: {
-    saysStop: ({ event }) => intentOf(event) === 'stop',
+    saysStop: ({ event }) => optOutSource(event) !== null,
     saysStart: ({ event }) => intentOf(event) === 'start',
     saysHelp: ({ event }) => intentOf(event) === 'help',
     saysYes: ({ event }) => intentOf(event) === 'yes',
@@ -134,7 +142,7 @@ export const conversationMachine = setup({
         target: '.optedOut',
         actions: enqueueActions(({ context, event, enqueue }) => {
           halt(enqueue, 'opted_out');
-          emit(enqueue, { type: 'record_consent', change: 'revoked', source: 'keyword' });
+          emit(enqueue, { type: 'record_consent', change: 'revoked', source: optOutSource(event) ?? 'keyword' });
           // With the provider's own opt-out handling the carrier side has already confirmed.
           if (event.type === 'sms.received' && event.optOutType === null) {
             emit(enqueue, { type: 'queue_message', kind: 'stop_confirmation', cartId: context.cartId, stepIndex: null });

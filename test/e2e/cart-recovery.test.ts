@@ -130,6 +130,24 @@ for (const mode of (process.env.E2E_MODES?.split(',') ?? ['redis', 'postgres']) 
       assert.equal(bodiesTo(h, recipient.phone).filter((b) => /unsubscribed/i.test(b)).length, 1);
     });
 
+    test('an opt-out in the shopper\'s own words stops the sequence with exactly one confirmation', async () => {
+      const { recipient } = await optedIn();
+      await h.twilio.waitForMessages(2, { to: recipient.phone, timeoutMs: 15_000 });
+      const words = 'pls stop texting me 🙏';
+      assert.equal((await h.postInbound(merchant, recipient.phone, words)).status, 200);
+      await eventually(async () => bodiesTo(h, recipient.phone).find((b) => /unsubscribed/i.test(b)));
+      const conversation = await assertNothingAfter(recipient, words);
+      assert.equal(conversation.state, 'optedOut');
+      assert.equal(conversation.consent, 'revoked');
+      const sentSoFar = h.twilio.messagesTo(recipient.phone).length;
+      await new Promise((resolve) => setTimeout(resolve, 7000));
+      assert.equal(h.twilio.messagesTo(recipient.phone).length, sentSoFar);
+      assert.equal(bodiesTo(h, recipient.phone).filter((b) => /unsubscribed/i.test(b)).length, 1);
+      const ledger = await h.request('GET', `/api/v1/consent?phone=${encodeURIComponent(recipient.phone)}`, { token: merchant.apiKey });
+      assert.equal(ledger.body.entries.at(-1).source, 'free_text');
+      assert.equal(ledger.body.entries.at(-1).evidence.inboundText, words);
+    });
+
     test('STOP that the provider already answered (OptOutType) opts out without a second confirmation', async () => {
       const { recipient } = await optedIn();
       await h.twilio.waitForMessages(2, { to: recipient.phone, timeoutMs: 15_000 });

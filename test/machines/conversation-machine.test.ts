@@ -412,11 +412,20 @@ describe('conversation machine: STOP', () => {
     });
   }
 
-  for (const body of ["I can't stop thinking about it", 'please stop texting me tomorrow', 'stopp']) {
-    it(`${JSON.stringify(body)} is not a STOP keyword: it goes to an agent, nothing is revoked`, () => {
+  for (const body of ["I can't stop thinking about it", 'does it ship to Canada?', 'can you send the link again']) {
+    it(`${JSON.stringify(body)} is no opt-out: it goes to an agent, nothing is revoked`, () => {
       const result = step(reach('sequencing'), smsReceived(body));
       assert.equal(result.state, 'waitingForAgent');
       assert.deepEqual(effectsOf(result, 'record_consent'), []);
+    });
+  }
+
+  for (const body of ['please stop texting me tomorrow', 'stopp', 'remove me from this list 🙄', 'no me envíen más mensajes', 'wrong number']) {
+    it(`${JSON.stringify(body)} revokes consent in the shopper's own words, with one confirmation`, () => {
+      const result = step(reach('sequencing'), smsReceived(body));
+      assert.equal(result.state, 'optedOut');
+      assert.deepEqual(effectsOf(result, 'record_consent'), [{ type: 'record_consent', change: 'revoked', source: 'free_text' }]);
+      assert.equal(effectsOf(result, 'queue_message').filter((e) => e.kind === 'stop_confirmation').length, 1);
     });
   }
 
