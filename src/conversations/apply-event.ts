@@ -6,7 +6,7 @@ import type { Effect } from '../machines/effects.js';
 import { step, type PersistedConversation, type StepResult } from '../machines/step.js';
 import type { LockedConversation } from './conversation-lock.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
-import { appendConsent } from './consent-ledger.js';
+import { appendConsent, type ConsentRecord } from './consent-ledger.js';
 import { disclosureFor, messageBody } from './message-body.js';
 
 /** Kinds that are marketing: they need consent, obey quiet hours and stop with a STOP. */
@@ -43,8 +43,9 @@ export async function applyEvent(
   const { conversation } = locked;
   const result = step(conversation.snapshot as PersistedConversation, event);
   const dispatches: Dispatch[] = [];
+  const ledger: ConsentRecord[] = [];
   for (const effect of result.effects) {
-    await applyEffect(deps, transaction, locked, merchant, event, result, effect, audit, dispatches);
+    await applyEffect(deps, transaction, locked, merchant, event, result, effect, audit, { dispatches, ledger });
   }
   await deps.db.models.ConversationEvent.create(
     {
@@ -67,6 +68,9 @@ export async function applyEvent(
     needsAgent: result.context.needsAgent,
   });
   await conversation.save({ transaction });
+  // Last, because appending takes the merchant's ledger lock until commit: the
+  // shorter that lock is held, the more conversations of one merchant proceed at once.
+  for (const record of ledger) await appendConsent(deps, transaction, record);
   deps.logger.debug(
     { merchantId: merchant.id, conversationId: conversation.id, event: event.type, from: result.before, to: result.state },
     'conversation event applied',
@@ -83,7 +87,7 @@ async function applyEffect(
   result: StepResult,
   effect: Effect,
   audit: AuditInfo,
-  dispatches: Dispatch[],
+  { dispatches, ledger }: { dispatches: Dispatch[]; ledger: ConsentRecord[] },
 ): Promise<void> {
   const { models } = deps.db;
   const { conversation, customer } = locked;
@@ -177,7 +181,7 @@ async function applyEffect(
       // A request rests on the checkout's own consent: keep those fields with the disclosure we sent.
       const cart = effect.change === 'requested' && result.context.cartId ? await models.Cart.findByPk(result.context.cartId, { transaction }) : null;
       const checkout = cart ? { checkoutConsent: cart.consentEvidence, checkoutToken: cart.checkoutToken } : {};
-      await appendConsent(deps, transaction, {
+      ledger.push({
         merchantId: merchant.id,
         customerId: customer.id,
         phone: customer.phone,

@@ -17,7 +17,8 @@ export function openDatabase(url: string, logger: Logger, options: { poolMax?: n
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     dialectModule: pg,
-    logging: (sql) => logger.trace({ sql }, 'sql'),
+    // Formatting every statement for a log line nobody reads costs real CPU on the hot path.
+    logging: logger.isLevelEnabled('trace') ? (sql) => logger.trace({ sql }, 'sql') : false,
     pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: 15_000 },
     dialectOptions: { statement_timeout: 15_000, connectionTimeoutMillis: 5_000 },
   });
