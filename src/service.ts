@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import { deliverMessage } from './conversations/deliver-message.js';
 import type { ConversationDeps } from './conversations/deps.js';
 import { reconcile } from './conversations/reconciler.js';
-import { fireTimer } from './conversations/timer-runner.js';
+import { fireTimer, TimerNotDueError } from './conversations/timer-runner.js';
 import { openDatabase } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
 import { loadLocalSecrets } from './db/local-secrets.js';
@@ -91,7 +91,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
   };
   queue.startWorkers(
     {
-      timer: (job) => fireTimer(deps, job.timerId, job.revision),
+      timer: async (job) => {
+        const outcome = await fireTimer(deps, job.timerId, job.revision);
+        // A job that ran before its time (clocks disagree) fails, so the queue retries it with backoff.
+        if (outcome === 'early') throw new TimerNotDueError(job.timerId);
+        return outcome;
+      },
       outbox: (job) => deliverMessage(deliveryDeps, job.messageId),
     },
     { timerConcurrency: 8, outboxConcurrency: 8, maxSendsPerSecond: config.smsMaxPerSecond },

@@ -7,6 +7,14 @@ import { inTransaction } from './transactions.js';
 
 export type TimerOutcome = 'fired' | 'stale' | 'early' | 'missing';
 
+export class TimerNotDueError extends Error {
+  readonly code = 'timer_not_due';
+  constructor(timerId: string) {
+    super(`timer ${timerId} is not due yet`);
+    this.name = 'TimerNotDueError';
+  }
+}
+
 /**
  * Fires one timer if, and only if, it is still the conversation's current one
  * at the revision the job was made for. Jobs can run twice, late, or after a
