@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { statusAfter } from '../compliance/consent.js';
 import type { MerchantRow } from '../db/models/index.js';
 import type { ConversationEvent } from '../machines/conversation-events.js';
@@ -8,6 +8,16 @@ import type { LockedConversation } from './conversation-lock.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
 import { appendConsent, type ConsentRecord } from './consent-ledger.js';
 import { disclosureFor, messageBody } from './message-body.js';
+import {
+  execute,
+  findCartFacts,
+  selectRows,
+  TIMER_COLUMNS,
+  updateCustomer,
+  type CartFacts,
+  type ConversationData,
+  type TimerData,
+} from './rows.js';
 
 /** Kinds that are marketing: they need consent, obey quiet hours and stop with a STOP. */
 export const MARKETING_KINDS = ['opt_in_request', 'reminder'] as const;
@@ -44,30 +54,12 @@ export async function applyEvent(
   const result = step(conversation.snapshot as PersistedConversation, event);
   const dispatches: Dispatch[] = [];
   const ledger: ConsentRecord[] = [];
+  const scratch: EffectScratch = { dispatches, ledger, carts: cartReader(deps, transaction), timerWritten: false };
   for (const effect of result.effects) {
-    await applyEffect(deps, transaction, locked, merchant, event, result, effect, audit, { dispatches, ledger });
+    await applyEffect(deps, transaction, locked, merchant, event, result, effect, audit, scratch);
   }
-  await deps.db.models.ConversationEvent.create(
-    {
-      merchantId: merchant.id,
-      conversationId: conversation.id,
-      type: event.type,
-      source: audit.source,
-      at: event.at,
-      refs: audit.refs,
-      stateBefore: result.before,
-      stateAfter: result.state,
-    },
-    { transaction },
-  );
-  conversation.set({
-    snapshot: result.persisted,
-    state: result.state,
-    version: conversation.version + 1,
-    currentCartId: result.context.cartId,
-    needsAgent: result.context.needsAgent,
-  });
-  await conversation.save({ transaction });
+  await recordEvent(deps, transaction, merchant, conversation, event, result, audit);
+  await saveConversation(deps, transaction, conversation, result);
   // Last, because appending takes the merchant's ledger lock until commit: the
   // shorter that lock is held, the more conversations of one merchant proceed at once.
   for (const record of ledger) await appendConsent(deps, transaction, record);
@@ -76,6 +68,143 @@ export async function applyEvent(
     'conversation event applied',
   );
   return { result, dispatches };
+}
+
+/** What the effects of one event collect as they go. */
+interface EffectScratch {
+  dispatches: Dispatch[];
+  ledger: ConsentRecord[];
+  carts: { get(id: string): Promise<CartFacts | null> };
+  /** Whether an effect of this event has written a timer row already. */
+  timerWritten: boolean;
+}
+
+/**
+ * Reads a cart once per event: an opt-in request renders from it and records
+ * its consent evidence. A status change by an earlier effect of the same event
+ * does not touch the fields read here.
+ */
+function cartReader(deps: ConversationDeps, transaction: Transaction): EffectScratch['carts'] {
+  const seen = new Map<string, Promise<CartFacts | null>>();
+  return {
+    get(id) {
+      let cart = seen.get(id);
+      if (!cart) {
+        cart = findCartFacts(deps, transaction, id);
+        seen.set(id, cart);
+      }
+      return cart;
+    },
+  };
+}
+
+/** The audit log entry: one row per applied event. */
+async function recordEvent(
+  deps: ConversationDeps,
+  transaction: Transaction,
+  merchant: MerchantRow,
+  conversation: ConversationData,
+  event: ConversationEvent,
+  result: StepResult,
+  audit: AuditInfo,
+): Promise<void> {
+  await execute(
+    deps,
+    transaction,
+    `INSERT INTO conversation_events (merchant_id, conversation_id, type, source, at, refs, state_before, state_after, created_at)
+     VALUES (:merchantId, :conversationId, :type, :source, :at, :refs::jsonb, :stateBefore, :stateAfter, clock_timestamp())`,
+    {
+      merchantId: merchant.id,
+      conversationId: conversation.id,
+      type: event.type,
+      source: audit.source,
+      at: event.at,
+      refs: JSON.stringify(audit.refs),
+      stateBefore: result.before,
+      stateAfter: result.state,
+    },
+  );
+}
+
+/** Writes the new snapshot and version, and keeps the locked row in memory in step. */
+async function saveConversation(
+  deps: ConversationDeps,
+  transaction: Transaction,
+  conversation: ConversationData,
+  result: StepResult,
+): Promise<void> {
+  const next = {
+    snapshot: result.persisted,
+    state: result.state,
+    version: conversation.version + 1,
+    currentCartId: result.context.cartId,
+    needsAgent: result.context.needsAgent,
+  };
+  await execute(
+    deps,
+    transaction,
+    `UPDATE conversations SET snapshot = :snapshot::jsonb, state = :state, version = :version, current_cart_id = :currentCartId,
+       needs_agent = :needsAgent, updated_at = clock_timestamp()
+     WHERE id = :id`,
+    { ...next, snapshot: JSON.stringify(next.snapshot), id: conversation.id },
+  );
+  Object.assign(conversation, next);
+}
+
+/**
+ * One pending timer per conversation: rescheduling the same kind and step
+ * bumps its revision (so a job for the old time does nothing); anything else is cancelled.
+ */
+async function scheduleTimer(
+  deps: ConversationDeps,
+  transaction: Transaction,
+  merchant: MerchantRow,
+  conversation: ConversationData,
+  result: StepResult,
+  effect: Extract<Effect, { type: 'schedule_timer' }>,
+  scratch: EffectScratch,
+): Promise<Pick<TimerData, 'id' | 'revision' | 'dueAt'>> {
+  const mayHaveTimers = conversation.version > 0 || scratch.timerWritten;
+  scratch.timerWritten = true;
+  // Timers are only ever written here, by an event that also bumps the version:
+  // a thread still at version 0 has none (unless this very event wrote one),
+  // so a new shopper skips the lookup.
+  const pending =
+    !mayHaveTimers
+      ? []
+      : await selectRows<TimerData>(
+          deps,
+          transaction,
+          `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = :conversationId AND status = 'pending'`,
+          { conversationId: conversation.id },
+        );
+  const same = pending.find((t) => t.kind === effect.kind && t.stepIndex === effect.stepIndex) ?? null;
+  const others = pending.filter((t) => t !== same).map((t) => t.id);
+  if (others.length > 0) {
+    await execute(deps, transaction, `UPDATE timers SET status = 'cancelled', updated_at = clock_timestamp() WHERE id IN (:ids)`, {
+      ids: others,
+    });
+  }
+  const cartId = result.context.cartId;
+  if (same) {
+    const revision = same.revision + 1;
+    await execute(
+      deps,
+      transaction,
+      `UPDATE timers SET due_at = :dueAt, revision = :revision, cart_id = :cartId, updated_at = clock_timestamp() WHERE id = :id`,
+      { dueAt: effect.dueAt, revision, cartId, id: same.id },
+    );
+    return { id: same.id, revision, dueAt: effect.dueAt };
+  }
+  const id = deps.ids();
+  await execute(
+    deps,
+    transaction,
+    `INSERT INTO timers (id, merchant_id, conversation_id, cart_id, kind, step_index, due_at, revision, status, fired_at, created_at, updated_at)
+     VALUES (:id, :merchantId, :conversationId, :cartId, :kind, :stepIndex, :dueAt, 1, 'pending', NULL, clock_timestamp(), clock_timestamp())`,
+    { id, merchantId: merchant.id, conversationId: conversation.id, cartId, kind: effect.kind, stepIndex: effect.stepIndex, dueAt: effect.dueAt },
+  );
+  return { id, revision: 1, dueAt: effect.dueAt };
 }
 
 async function applyEffect(
@@ -87,99 +216,71 @@ async function applyEffect(
   result: StepResult,
   effect: Effect,
   audit: AuditInfo,
-  { dispatches, ledger }: { dispatches: Dispatch[]; ledger: ConsentRecord[] },
+  scratch: EffectScratch,
 ): Promise<void> {
-  const { models } = deps.db;
+  const { dispatches, ledger, carts } = scratch;
   const { conversation, customer } = locked;
   const now = event.at;
   switch (effect.type) {
     case 'schedule_timer': {
-      // One pending timer per conversation: rescheduling the same kind and step
-      // bumps its revision (so a job for the old time does nothing); anything else is cancelled.
-      const pending = await models.Timer.findAll({ where: { conversationId: conversation.id, status: 'pending' }, transaction });
-      let timer = pending.find((t) => t.kind === effect.kind && t.stepIndex === effect.stepIndex) ?? null;
-      for (const other of pending) {
-        if (other !== timer) await other.update({ status: 'cancelled' }, { transaction });
-      }
-      if (timer) {
-        await timer.update({ dueAt: effect.dueAt, revision: timer.revision + 1, cartId: result.context.cartId }, { transaction });
-      } else {
-        timer = await models.Timer.create(
-          {
-            id: deps.ids(),
-            merchantId: merchant.id,
-            conversationId: conversation.id,
-            cartId: result.context.cartId,
-            kind: effect.kind,
-            stepIndex: effect.stepIndex,
-            dueAt: effect.dueAt,
-            status: 'pending',
-            firedAt: null,
-          },
-          { transaction },
-        );
-      }
+      const timer = await scheduleTimer(deps, transaction, merchant, conversation, result, effect, scratch);
       dispatches.push({ queue: 'timers', timerId: timer.id, revision: timer.revision, dueAt: timer.dueAt });
       return;
     }
     case 'cancel_timers':
-      await models.Timer.update(
-        { status: 'cancelled' },
-        { where: { conversationId: conversation.id, status: 'pending' }, transaction },
+      if (conversation.version === 0 && !scratch.timerWritten) return; // nothing to cancel, as above
+      await execute(
+        deps,
+        transaction,
+        `UPDATE timers SET status = 'cancelled', updated_at = clock_timestamp() WHERE conversation_id = :conversationId AND status = 'pending'`,
+        { conversationId: conversation.id },
       );
       return;
     case 'cancel_messages': {
-      const [count] = await models.Message.update(
-        { status: 'cancelled', statusReason: effect.reason },
-        {
-          where: {
-            conversationId: conversation.id,
-            direction: 'outbound',
-            kind: { [Op.in]: [...MARKETING_KINDS] },
-            status: { [Op.in]: ['pending', 'deferred'] },
-          },
-          transaction,
-        },
+      const cancelled = await selectRows<{ id: string }>(
+        deps,
+        transaction,
+        `UPDATE messages SET status = 'cancelled', status_reason = :reason, updated_at = clock_timestamp()
+         WHERE conversation_id = :conversationId AND direction = 'outbound' AND kind IN (:kinds) AND status IN ('pending', 'deferred')
+         RETURNING id`,
+        { conversationId: conversation.id, reason: effect.reason, kinds: [...MARKETING_KINDS] },
       );
-      if (count > 0) deps.metrics.messages.inc({ outcome: 'cancelled', kind: 'marketing' }, count);
+      if (cancelled.length > 0) deps.metrics.messages.inc({ outcome: 'cancelled', kind: 'marketing' }, cancelled.length);
       return;
     }
     case 'queue_message': {
-      const cart = effect.cartId ? await models.Cart.findByPk(effect.cartId, { transaction }) : null;
+      const cart = effect.cartId ? await carts.get(effect.cartId) : null;
       const rendered = messageBody({ kind: effect.kind, merchant, cart, flow: result.context.flow, stepIndex: effect.stepIndex });
-      const message = await models.Message.create(
+      const messageId = deps.ids();
+      await execute(
+        deps,
+        transaction,
+        `INSERT INTO messages (id, merchant_id, conversation_id, cart_id, direction, kind, body, to_phone, from_phone,
+           messaging_service_sid, step_index, status, encoding, segments, created_at, updated_at)
+         VALUES (:id, :merchantId, :conversationId, :cartId, 'outbound', :kind, :body, :toPhone, :fromPhone,
+           :messagingServiceSid, :stepIndex, 'pending', :encoding, :segments, clock_timestamp(), clock_timestamp())`,
         {
-          id: deps.ids(),
+          id: messageId,
           merchantId: merchant.id,
           conversationId: conversation.id,
           cartId: effect.cartId,
-          direction: 'outbound',
           kind: effect.kind,
           body: rendered.body,
           toPhone: conversation.phone,
           fromPhone: merchant.senderNumber,
           messagingServiceSid: merchant.senderNumber ? null : merchant.messagingServiceSid,
           stepIndex: effect.stepIndex,
-          provider: null,
-          providerMessageId: null,
-          status: 'pending',
-          statusReason: null,
-          errorCode: null,
           encoding: rendered.encoding,
           segments: rendered.segments,
-          sendAfter: null,
-          sentAt: null,
-          deliveredAt: null,
         },
-        { transaction },
       );
-      dispatches.push({ queue: 'outbox', messageId: message.id, notBefore: null, attempt: 0 });
+      dispatches.push({ queue: 'outbox', messageId, notBefore: null, attempt: 0 });
       return;
     }
     case 'record_consent': {
       const next = statusAfter(effect.change, customer.consentStatus);
       // A request rests on the checkout's own consent: keep those fields with the disclosure we sent.
-      const cart = effect.change === 'requested' && result.context.cartId ? await models.Cart.findByPk(result.context.cartId, { transaction }) : null;
+      const cart = effect.change === 'requested' && result.context.cartId ? await carts.get(result.context.cartId) : null;
       const checkout = cart ? { checkoutConsent: cart.consentEvidence, checkoutToken: cart.checkoutToken } : {};
       ledger.push({
         merchantId: merchant.id,
@@ -197,14 +298,19 @@ async function applyEffect(
         at: now,
       });
       if (next !== customer.consentStatus) {
-        await customer.update({ consentStatus: next, consentUpdatedAt: now }, { transaction });
+        await updateCustomer(deps, transaction, customer, { consentStatus: next, consentUpdatedAt: now });
       }
       return;
     }
     case 'set_cart_status': {
-      const update: Record<string, unknown> = { status: effect.status, statusReason: effect.reason };
-      if (effect.status === 'abandoned') update.abandonedAt = now;
-      await models.Cart.update(update, { where: { id: effect.cartId, merchantId: merchant.id }, transaction });
+      const abandonedAt = effect.status === 'abandoned' ? ', abandoned_at = :now' : '';
+      await execute(
+        deps,
+        transaction,
+        `UPDATE abandoned_carts SET status = :status, status_reason = :reason${abandonedAt}, updated_at = clock_timestamp()
+         WHERE id = :id AND merchant_id = :merchantId`,
+        { status: effect.status, reason: effect.reason, now, id: effect.cartId, merchantId: merchant.id },
+      );
       return;
     }
     case 'notify_agent':

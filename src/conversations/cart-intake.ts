@@ -1,12 +1,12 @@
 import type { Transaction } from 'sequelize';
-import { QueryTypes } from 'sequelize';
 import type { CartUpdated } from '../domain/cart-event.js';
-import type { CartRow, MerchantRow } from '../db/models/index.js';
+import type { MerchantRow } from '../db/models/index.js';
 import { applyEvent } from './apply-event.js';
 import { ensureConversation, lockConversationById, type LockedConversation } from './conversation-lock.js';
 import { recordDelivery, type IntakeOutcome, type WebhookReceipt } from './deliveries.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
 import { candidateZones, factsFor, mergeZones } from './recipient-facts.js';
+import { execute, selectRows, updateCustomer } from './rows.js';
 import { inTransaction } from './transactions.js';
 
 /**
@@ -23,9 +23,7 @@ export async function ingestCartUpdated(
 ): Promise<IntakeOutcome> {
   return inTransaction(deps, async (transaction, dispatches) => {
     if (!(await recordDelivery(deps, transaction, merchant.id, receipt, 'processed', null))) return { status: 'duplicate' };
-    const { models } = deps.db;
-    const where = { merchantId: merchant.id, checkoutToken: event.cart.checkoutToken };
-    const previous = await models.Cart.findOne({ where, transaction });
+    const previous = await findCartOwner(deps, transaction, merchant.id, event.cart.checkoutToken);
     const conversationId = event.phone ? await ensureConversation(deps, transaction, merchant.id, event.phone) : null;
     const formerId = previous?.conversationId && previous.conversationId !== conversationId ? previous.conversationId : null;
     // Lock order everywhere: conversations (by id when there are two), then their rows.
@@ -34,26 +32,25 @@ export async function ingestCartUpdated(
       const locked = await lockConversationById(deps, transaction, id);
       if (locked) locks.set(id, locked);
     }
-    const cart = await upsertCart(deps, transaction, merchant, event);
-    if (cart.status === 'recovered' || cart.lastActivityAt > event.occurredAt) {
+    const locked = event.phone && conversationId ? locks.get(conversationId) : undefined;
+    const cart = await upsertCart(deps, transaction, merchant, event, locked ?? null);
+    if (!cart.applied) {
       // An order already closed this cart, or this is an older update arriving late.
       return { status: 'processed', cartId: cart.id, conversationId: cart.conversationId, reason: 'stale_update' };
     }
-    await cart.update({ ...cartValues(event), lastActivityAt: event.occurredAt }, { transaction });
     const former = formerId ? locks.get(formerId) : undefined;
     if (former) await detach(deps, transaction, merchant, former, cart, dispatches, event.eventId);
-    const locked = conversationId ? locks.get(conversationId) : undefined;
-    if (!event.phone || !locked) {
-      await cart.update({ status: 'not_contacted', statusReason: 'no_phone', customerId: null, conversationId: null }, { transaction });
+    if (!locked) {
+      await markNotContacted(deps, transaction, cart.id);
       deps.logger.info({ merchantId: merchant.id, cartId: cart.id }, 'checkout has no usable phone; nothing will be sent');
       return { status: 'processed', cartId: cart.id, conversationId: null, reason: 'no_phone' };
     }
-    const zones = mergeZones(locked.customer.timezoneCandidates, candidateZones(merchant, event.phone, event.cart.addresses));
-    await locked.customer.update(
-      { timezoneCandidates: zones, firstName: event.cart.firstName ?? locked.customer.firstName },
-      { transaction },
-    );
-    await cart.update({ customerId: locked.customer.id, conversationId: locked.conversation.id }, { transaction });
+    const zones = mergeZones(locked.customer.timezoneCandidates, candidateZones(merchant, locked.customer.phone, event.cart.addresses));
+    // Skipped when nothing changes (a returning shopper from the same places).
+    await updateCustomer(deps, transaction, locked.customer, {
+      timezoneCandidates: zones,
+      firstName: event.cart.firstName ?? locked.customer.firstName,
+    });
     const applied = await applyEvent(
       deps,
       transaction,
@@ -78,6 +75,22 @@ export async function ingestCartUpdated(
   });
 }
 
+/** The thread that owns this checkout today, if any; read without a lock (locks come in order, later). */
+async function findCartOwner(
+  deps: ConversationDeps,
+  transaction: Transaction,
+  merchantId: string,
+  checkoutToken: string,
+): Promise<{ conversationId: string | null } | null> {
+  const rows = await selectRows<{ conversationId: string | null }>(
+    deps,
+    transaction,
+    `SELECT conversation_id AS "conversationId" FROM abandoned_carts WHERE merchant_id = :merchantId AND checkout_token = :checkoutToken`,
+    { merchantId, checkoutToken },
+  );
+  return rows[0] ?? null;
+}
+
 function cartValues(event: CartUpdated) {
   return {
     platform: event.platform,
@@ -96,43 +109,86 @@ function cartValues(event: CartUpdated) {
   };
 }
 
+interface UpsertedCart {
+  id: string;
+  conversationId: string | null;
+  platform: string;
+  checkoutToken: string;
+  /** False when the row was left alone: recovered already, or this update is older than the last one. */
+  applied: boolean;
+}
+
 /**
- * Creates the cart if it is new (a create and an update of one checkout can
- * arrive together) and returns it locked. A new row starts with an activity
- * time before any event, so the staleness check lets the first event in.
+ * Creates or updates the cart in one statement and leaves it locked (ON
+ * CONFLICT DO UPDATE locks the existing row even when its WHERE refuses the
+ * update). A create and an update of one checkout can arrive together; an
+ * update is applied only when the cart is still open to it and not older than
+ * the last one. The shopper's thread is linked in the same write.
  */
-async function upsertCart(deps: ConversationDeps, transaction: Transaction, merchant: MerchantRow, event: CartUpdated): Promise<CartRow> {
+async function upsertCart(
+  deps: ConversationDeps,
+  transaction: Transaction,
+  merchant: MerchantRow,
+  event: CartUpdated,
+  locked: LockedConversation | null,
+): Promise<UpsertedCart> {
   const values = cartValues(event);
-  await deps.db.sequelize.query(
+  const rows = await selectRows<{ id: string; conversationId: string | null }>(
+    deps,
+    transaction,
     `INSERT INTO abandoned_carts (id, merchant_id, platform, checkout_id, checkout_token, cart_token, phone, first_name, locale,
        line_items, addresses, total_minor, currency, recovery_url, sms_consent, consent_evidence, status, last_activity_at,
-       created_at, updated_at)
+       customer_id, conversation_id, created_at, updated_at)
      VALUES (:id, :merchantId, :platform, :checkoutId, :checkoutToken, :cartToken, :phone, :firstName, :locale,
        :lineItems::jsonb, :addresses::jsonb, :totalMinor, :currency, :recoveryUrl, :smsConsent, :consentEvidence::jsonb, 'open',
-       'epoch', :now, :now)
-     ON CONFLICT (merchant_id, checkout_token) DO NOTHING`,
+       :occurredAt, :customerId, :conversationId, :now, :now)
+     ON CONFLICT (merchant_id, checkout_token) DO UPDATE SET
+       platform = EXCLUDED.platform, checkout_id = EXCLUDED.checkout_id, cart_token = EXCLUDED.cart_token, phone = EXCLUDED.phone,
+       first_name = EXCLUDED.first_name, locale = EXCLUDED.locale, line_items = EXCLUDED.line_items, addresses = EXCLUDED.addresses,
+       total_minor = EXCLUDED.total_minor, currency = EXCLUDED.currency, recovery_url = EXCLUDED.recovery_url,
+       sms_consent = EXCLUDED.sms_consent, consent_evidence = EXCLUDED.consent_evidence,
+       last_activity_at = EXCLUDED.last_activity_at, customer_id = EXCLUDED.customer_id,
+       conversation_id = EXCLUDED.conversation_id, updated_at = clock_timestamp()
+     WHERE abandoned_carts.status <> 'recovered' AND abandoned_carts.last_activity_at <= EXCLUDED.last_activity_at
+     RETURNING id, conversation_id AS "conversationId"`,
     {
-      replacements: {
-        ...values,
-        id: deps.ids(),
-        merchantId: merchant.id,
-        checkoutToken: event.cart.checkoutToken,
-        lineItems: JSON.stringify(values.lineItems),
-        addresses: JSON.stringify(values.addresses),
-        consentEvidence: JSON.stringify(values.consentEvidence),
-        now: deps.clock.now(),
-      },
-      transaction,
-      type: QueryTypes.INSERT,
+      ...values,
+      id: deps.ids(),
+      merchantId: merchant.id,
+      checkoutToken: event.cart.checkoutToken,
+      lineItems: JSON.stringify(values.lineItems),
+      addresses: JSON.stringify(values.addresses),
+      consentEvidence: JSON.stringify(values.consentEvidence),
+      occurredAt: event.occurredAt,
+      customerId: locked?.customer.id ?? null,
+      conversationId: locked?.conversation.id ?? null,
+      now: deps.clock.now(),
     },
   );
-  const cart = await deps.db.models.Cart.findOne({
-    where: { merchantId: merchant.id, checkoutToken: event.cart.checkoutToken },
+  const common = { platform: event.platform, checkoutToken: event.cart.checkoutToken };
+  const written = rows[0];
+  if (written) return { ...written, ...common, applied: true };
+  // Refused by the WHERE: the row exists and we hold its lock; report it as it is.
+  const existing = await selectRows<{ id: string; conversationId: string | null; platform: string }>(
+    deps,
     transaction,
-    lock: transaction.LOCK.UPDATE,
-  });
-  if (!cart) throw new Error('cart vanished inside its own transaction');
-  return cart;
+    `SELECT id, conversation_id AS "conversationId", platform FROM abandoned_carts WHERE merchant_id = :merchantId AND checkout_token = :checkoutToken`,
+    { merchantId: merchant.id, checkoutToken: event.cart.checkoutToken },
+  );
+  if (!existing[0]) throw new Error('cart vanished inside its own transaction');
+  return { ...existing[0], checkoutToken: event.cart.checkoutToken, applied: false };
+}
+
+/** No usable phone (or thread): nothing will be sent about this cart. */
+async function markNotContacted(deps: ConversationDeps, transaction: Transaction, cartId: string): Promise<void> {
+  await execute(
+    deps,
+    transaction,
+    `UPDATE abandoned_carts SET status = 'not_contacted', status_reason = 'no_phone', customer_id = NULL, conversation_id = NULL,
+       updated_at = clock_timestamp()
+     WHERE id = :id`,
+    { id: cartId },
+  );
 }
 
 /** The thread that used to own this cart stops texting about it. */
@@ -141,7 +197,7 @@ async function detach(
   transaction: Transaction,
   merchant: MerchantRow,
   former: LockedConversation,
-  cart: CartRow,
+  cart: Pick<UpsertedCart, 'id' | 'platform' | 'checkoutToken'>,
   dispatches: Dispatch[],
   eventId: string,
 ): Promise<void> {

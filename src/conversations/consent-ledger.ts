@@ -1,7 +1,6 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { entryHash, verifyChain, type ChainVerdict } from '../compliance/ledger-chain.js';
 import type { ConsentChange, ConsentSource } from '../compliance/consent.js';
-import type { ConsentEventRow } from '../db/models/index.js';
 import type { ConversationDeps } from './deps.js';
 
 export interface ConsentRecord {
@@ -19,21 +18,43 @@ export interface ConsentRecord {
  * advisory lock per merchant makes appends take turns, so two concurrent
  * writers never link to the same predecessor (a unique index backs this up).
  */
-export async function appendConsent(deps: Pick<ConversationDeps, 'db'>, transaction: Transaction, record: ConsentRecord): Promise<ConsentEventRow> {
-  const { sequelize, models } = deps.db;
+export async function appendConsent(
+  deps: Pick<ConversationDeps, 'db'>,
+  transaction: Transaction,
+  record: ConsentRecord,
+): Promise<AppendedConsent> {
+  const { sequelize } = deps.db;
   await sequelize.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
     replacements: { key: `consent-ledger:${record.merchantId}` },
     transaction,
     type: QueryTypes.SELECT,
   });
-  const last = await models.ConsentEvent.findOne({
-    where: { merchantId: record.merchantId },
-    order: [['id', 'DESC']],
-    attributes: ['hash'],
-    transaction,
-  });
+  // Its own statement, after the lock: only a new statement sees the entry the previous holder committed.
+  const [last] = await sequelize.query<{ hash: string }>(
+    'SELECT hash FROM consent_events WHERE merchant_id = :merchantId ORDER BY id DESC LIMIT 1',
+    { replacements: { merchantId: record.merchantId }, transaction, type: QueryTypes.SELECT },
+  );
   const prevHash = last?.hash ?? null;
-  return models.ConsentEvent.create({ ...record, prevHash, hash: entryHash(record, prevHash) }, { transaction });
+  const hash = entryHash(record, prevHash);
+  const [row] = await sequelize.query<{ id: string }>(
+    `INSERT INTO consent_events (merchant_id, customer_id, phone, change, source, evidence, at, prev_hash, hash, created_at)
+     VALUES (:merchantId, :customerId, :phone, :change, :source, :evidence::jsonb, :at, :prevHash, :hash, clock_timestamp())
+     RETURNING id`,
+    {
+      replacements: { ...record, evidence: JSON.stringify(record.evidence), prevHash, hash },
+      transaction,
+      type: QueryTypes.SELECT,
+    },
+  );
+  if (!row) throw new Error('consent entry not written');
+  return { id: row.id, prevHash, hash };
+}
+
+/** What an append wrote: the entry's id and its link in the chain. */
+export interface AppendedConsent {
+  id: string;
+  prevHash: string | null;
+  hash: string;
 }
 
 /** Re-computes a merchant's whole chain; the first broken link is what a dispute needs to know. */

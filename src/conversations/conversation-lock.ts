@@ -1,11 +1,12 @@
 import { QueryTypes, type Transaction } from 'sequelize';
-import type { ConversationRow, CustomerRow } from '../db/models/index.js';
 import { initialConversation } from '../machines/step.js';
 import type { ConversationDeps } from './deps.js';
+import { findCustomer, lockConversationRow, type ConversationData, type CustomerData } from './rows.js';
 
+/** Plain rows, owned by the transaction that locked them; writers keep them in step with the database. */
 export interface LockedConversation {
-  customer: CustomerRow;
-  conversation: ConversationRow;
+  customer: CustomerData;
+  conversation: ConversationData;
 }
 
 /**
@@ -21,13 +22,25 @@ export async function ensureConversation(
 ): Promise<string> {
   const { sequelize } = deps.db;
   const now = deps.clock.now();
-  await sequelize.query(
-    `INSERT INTO customers (id, merchant_id, phone, consent_status, timezone_candidates, created_at, updated_at)
-     VALUES (:id, :merchantId, :phone, 'none', '[]'::jsonb, :now, :now)
-     ON CONFLICT (merchant_id, phone) DO NOTHING`,
-    { replacements: { id: deps.ids(), merchantId, phone, now }, transaction, type: QueryTypes.INSERT },
-  );
   const initial = initialConversation();
+  // The same two ids as ever, whichever path below uses them.
+  const customerId = deps.ids();
+  const fresh = { id: deps.ids(), merchantId, phone, now, state: initial.value, snapshot: JSON.stringify(initial) };
+  // Common case, a shopper we have never seen: both rows in one round trip. When
+  // the customer already exists (or a concurrent writer is inserting it), the
+  // CTE inserts nothing and the statements below find or create the thread.
+  const created = await sequelize.query<{ id: string }>(
+    `WITH customer AS (
+       INSERT INTO customers (id, merchant_id, phone, consent_status, timezone_candidates, created_at, updated_at)
+       VALUES (:customerId, :merchantId, :phone, 'none', '[]'::jsonb, :now, :now)
+       ON CONFLICT (merchant_id, phone) DO NOTHING
+       RETURNING id)
+     INSERT INTO conversations (id, merchant_id, customer_id, phone, state, snapshot, version, needs_agent, created_at, updated_at)
+     SELECT :id, :merchantId, customer.id, :phone, :state, :snapshot::jsonb, 0, false, :now, :now FROM customer
+     RETURNING id`,
+    { replacements: { ...fresh, customerId }, transaction, type: QueryTypes.SELECT },
+  );
+  if (created[0]) return created[0].id;
   // Two statements, not one: under READ COMMITTED only a new statement sees a
   // row that a concurrent transaction inserted and committed while we waited.
   await sequelize.query(
@@ -35,11 +48,7 @@ export async function ensureConversation(
      SELECT :id, :merchantId, c.id, :phone, :state, :snapshot::jsonb, 0, false, :now, :now
      FROM customers c WHERE c.merchant_id = :merchantId AND c.phone = :phone
      ON CONFLICT (merchant_id, customer_id) DO NOTHING`,
-    {
-      replacements: { id: deps.ids(), merchantId, phone, state: initial.value, snapshot: JSON.stringify(initial), now },
-      transaction,
-      type: QueryTypes.INSERT,
-    },
+    { replacements: fresh, transaction, type: QueryTypes.INSERT },
   );
   const rows = await sequelize.query<{ id: string }>(
     `SELECT v.id FROM conversations v JOIN customers c ON c.id = v.customer_id
@@ -74,11 +83,10 @@ export async function lockConversationById(
   transaction: Transaction,
   conversationId: string,
 ): Promise<LockedConversation | null> {
-  const { models } = deps.db;
-  const conversation = await models.Conversation.findByPk(conversationId, { transaction, lock: transaction.LOCK.UPDATE });
+  const conversation = await lockConversationRow(deps, transaction, conversationId);
   if (!conversation) return null;
-  // Read after the lock: consent may have changed while we waited for it.
-  const customer = await models.Customer.findByPk(conversation.customerId, { transaction });
+  // Read after the lock, in its own statement: consent may have changed while we waited for it.
+  const customer = await findCustomer(deps, transaction, conversation.customerId);
   if (!customer) return null;
   return { customer, conversation };
 }

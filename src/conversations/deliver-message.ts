@@ -1,9 +1,11 @@
 import { SmsSendError, type SmsProvider } from '../domain/sms.js';
+import type { Transaction } from 'sequelize';
 import type { MerchantRow, MessageRow } from '../db/models/index.js';
 import { applyEvent } from './apply-event.js';
 import { lockConversationById } from './conversation-lock.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor, sendingWindow } from './recipient-facts.js';
+import { execute, MESSAGE_COLUMNS, selectRows, type MessageData } from './rows.js';
 import { sendGate } from './send-gate.js';
 import { inTransaction } from './transactions.js';
 
@@ -27,13 +29,25 @@ const PROVIDER_OPTED_OUT = '21610';
 export async function deliverMessage(deps: DeliveryDeps, messageId: string): Promise<DeliveryOutcome> {
   const { models } = deps.db;
   const claim = await inTransaction(deps, async (transaction, dispatches) => {
-    const peek = await models.Message.findByPk(messageId, { transaction });
+    const [peek] = await selectRows<{ conversationId: string }>(
+      deps,
+      transaction,
+      `SELECT conversation_id AS "conversationId" FROM messages WHERE id = :messageId`,
+      { messageId },
+    );
     if (!peek) return { outcome: 'missing' as const };
     // The conversation lock orders us after any STOP or order being applied right now.
     const locked = await lockConversationById(deps, transaction, peek.conversationId);
-    const message = await models.Message.findByPk(messageId, { transaction, lock: transaction.LOCK.UPDATE });
-    const merchant = await models.Merchant.findByPk(peek.merchantId, { transaction });
-    if (!locked || !message || !merchant) return { outcome: 'missing' as const };
+    if (!locked) return { outcome: 'missing' as const };
+    const [message] = await selectRows<MessageData>(
+      deps,
+      transaction,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = :messageId FOR UPDATE`,
+      { messageId },
+    );
+    if (!message) return { outcome: 'missing' as const };
+    const merchant = await models.Merchant.findByPk(message.merchantId, { transaction });
+    if (!merchant) return { outcome: 'missing' as const };
     const now = deps.clock.now();
     const facts = factsFor(merchant, locked.customer);
     const verdict = sendGate({
@@ -49,18 +63,18 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string): Pro
       case 'skip':
         return { outcome: 'skipped' as const };
       case 'refuse':
-        await message.update({ status: 'refused', statusReason: verdict.rule }, { transaction });
+        await updateMessage(deps, transaction, message.id, { status: 'refused', statusReason: verdict.rule });
         deps.metrics.messages.inc({ outcome: 'refused', kind: message.kind });
         deps.logger.info({ ...log, rule: verdict.rule }, 'message refused by the send gate');
         return { outcome: 'refused' as const };
       case 'defer':
-        await message.update({ status: 'deferred', statusReason: verdict.rule, sendAfter: verdict.until }, { transaction });
+        await updateMessage(deps, transaction, message.id, { status: 'deferred', statusReason: verdict.rule, sendAfter: verdict.until });
         dispatches.push({ queue: 'outbox', messageId: message.id, notBefore: verdict.until, attempt: message.attempts + 1 });
         deps.metrics.messages.inc({ outcome: 'deferred', kind: message.kind });
         deps.logger.info({ ...log, until: verdict.until, rule: verdict.rule }, 'message deferred by the send gate');
         return { outcome: 'deferred' as const };
       case 'send':
-        await message.update({ status: 'sending', attempts: message.attempts + 1 }, { transaction });
+        await updateMessage(deps, transaction, message.id, { status: 'sending', attempts: message.attempts + 1 });
         return { outcome: 'claimed' as const, message, merchant, log };
     }
   });
@@ -70,7 +84,7 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string): Pro
 
 async function send(
   deps: DeliveryDeps,
-  message: MessageRow,
+  message: MessageData,
   merchant: MerchantRow,
   log: Record<string, unknown>,
 ): Promise<DeliveryOutcome> {
@@ -82,7 +96,7 @@ async function send(
       body: message.body,
       statusCallbackUrl: deps.statusCallbackUrl,
     });
-    await message.update({
+    await updateMessage(deps, null, message.id, {
       status: 'sent',
       provider: deps.provider.name,
       providerMessageId: receipt.providerMessageId,
@@ -95,7 +109,7 @@ async function send(
   } catch (error) {
     const definite = error instanceof SmsSendError && error.definite;
     const code = error instanceof SmsSendError ? error.providerErrorCode : null;
-    await message.update({
+    await updateMessage(deps, null, message.id, {
       status: definite ? 'failed' : 'unknown',
       provider: deps.provider.name,
       errorCode: code,
@@ -106,6 +120,32 @@ async function send(
     if (code === PROVIDER_OPTED_OUT) await markProviderOptOut(deps, message.conversationId, merchant, code, message.id);
     return definite ? 'failed' : 'unknown';
   }
+}
+
+type MessageChanges = Partial<
+  Pick<MessageRow, 'status' | 'statusReason' | 'sendAfter' | 'attempts' | 'provider' | 'providerMessageId' | 'segments' | 'sentAt' | 'errorCode'>
+>;
+
+const MESSAGE_SETTERS: Record<keyof MessageChanges, string> = {
+  status: 'status = :status',
+  statusReason: 'status_reason = :statusReason',
+  sendAfter: 'send_after = :sendAfter',
+  attempts: 'attempts = :attempts',
+  provider: 'provider = :provider',
+  providerMessageId: 'provider_message_id = :providerMessageId',
+  segments: 'segments = :segments',
+  sentAt: 'sent_at = :sentAt',
+  errorCode: 'error_code = :errorCode',
+};
+
+/** One UPDATE of the named columns (and `updated_at`), as a model instance's `update` wrote them. */
+async function updateMessage(deps: ConversationDeps, transaction: Transaction | null, id: string, changes: MessageChanges): Promise<void> {
+  const keys = Object.keys(changes) as (keyof MessageChanges)[];
+  const sets = keys.map((key) => MESSAGE_SETTERS[key]);
+  await execute(deps, transaction, `UPDATE messages SET ${sets.join(', ')}, updated_at = clock_timestamp() WHERE id = :id`, {
+    ...changes,
+    id,
+  });
 }
 
 /** The carrier says this phone has opted out of our sender: honour it as a STOP. */

@@ -5,6 +5,7 @@ import { applyEvent } from './apply-event.js';
 import { lockConversationByPhone } from './conversation-lock.js';
 import type { ConversationDeps } from './deps.js';
 import { candidateZones, factsFor, mergeZones } from './recipient-facts.js';
+import { updateCustomer } from './rows.js';
 import { inTransaction } from './transactions.js';
 
 export type InboundOutcome =
@@ -62,7 +63,7 @@ export async function receiveSms(deps: ConversationDeps, merchant: MerchantRow, 
       const learnt = candidateZones(merchant, inbound.from, [], { country: inbound.fromCountry, state: inbound.fromState });
       const zones = mergeZones(locked.customer.timezoneCandidates, learnt);
       if (zones.length !== locked.customer.timezoneCandidates.length) {
-        await locked.customer.update({ timezoneCandidates: zones }, { transaction });
+        await updateCustomer(deps, transaction, locked.customer, { timezoneCandidates: zones });
       }
     }
     const applied = await applyEvent(

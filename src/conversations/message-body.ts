@@ -20,7 +20,7 @@ export class MessageBodyError extends Error {
 export function messageBody(input: {
   kind: OutboundKind;
   merchant: MerchantRow;
-  cart: CartRow | null;
+  cart: Pick<CartRow, 'firstName' | 'lineItems' | 'totalMinor' | 'currency' | 'locale' | 'recoveryUrl'> | null;
   flow: Flow | null;
   stepIndex: number | null;
 }): RenderedMessage {

@@ -1,8 +1,9 @@
 import { FEDERAL_WINDOW, narrowest, parseWindow, type SendingWindow } from '../compliance/quiet-hours.js';
 import { recipientZones } from '../compliance/time-zones.js';
 import type { Address } from '../domain/cart-event.js';
-import type { CustomerRow, MerchantRow } from '../db/models/index.js';
+import type { MerchantRow } from '../db/models/index.js';
 import type { Facts } from '../machines/conversation-events.js';
+import type { CustomerData } from './rows.js';
 
 /** The law's window, narrowed by the merchant's own when they set one. */
 export function sendingWindow(merchant: MerchantRow): SendingWindow {
@@ -23,7 +24,10 @@ export function candidateZones(
   return recipientZones({ phone, addresses, providerRegion, fallbackZone: merchant.timezone });
 }
 
-export function factsFor(merchant: MerchantRow, customer: CustomerRow): Facts {
+export function factsFor(
+  merchant: MerchantRow,
+  customer: Pick<CustomerData, 'phone' | 'consentStatus' | 'consentUpdatedAt' | 'timezoneCandidates'>,
+): Facts {
   const zones = customer.timezoneCandidates.length > 0 ? customer.timezoneCandidates : candidateZones(merchant, customer.phone, []);
   return {
     consent: customer.consentStatus,

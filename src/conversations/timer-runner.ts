@@ -3,6 +3,7 @@ import { applyEvent } from './apply-event.js';
 import { lockConversationById } from './conversation-lock.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor } from './recipient-facts.js';
+import { execute, selectRows, TIMER_COLUMNS, type TimerData } from './rows.js';
 import { inTransaction } from './transactions.js';
 
 export type TimerOutcome = 'fired' | 'stale' | 'early' | 'missing';
@@ -23,17 +24,28 @@ export class TimerNotDueError extends Error {
 export async function fireTimer(deps: ConversationDeps, timerId: string, revision: number): Promise<TimerOutcome> {
   const { models } = deps.db;
   return inTransaction(deps, async (transaction, dispatches) => {
-    const peek = await models.Timer.findByPk(timerId, { transaction });
+    const [peek] = await selectRows<{ conversationId: string }>(
+      deps,
+      transaction,
+      `SELECT conversation_id AS "conversationId" FROM timers WHERE id = :timerId`,
+      { timerId },
+    );
     if (!peek) return 'missing';
     // Lock order everywhere: conversation, then its rows.
     const locked = await lockConversationById(deps, transaction, peek.conversationId);
-    const timer = await models.Timer.findByPk(timerId, { transaction, lock: transaction.LOCK.UPDATE });
-    if (!locked || !timer) return 'missing';
+    if (!locked) return 'missing';
+    const [timer] = await selectRows<TimerData>(deps, transaction, `SELECT ${TIMER_COLUMNS} FROM timers WHERE id = :timerId FOR UPDATE`, {
+      timerId,
+    });
+    if (!timer) return 'missing';
     if (timer.status !== 'pending' || timer.revision !== revision) return 'stale';
     const now = deps.clock.now();
     if (timer.dueAt.getTime() > now.getTime() + 1000) return 'early';
     const merchant = (await models.Merchant.findByPk(timer.merchantId, { transaction })) as MerchantRow;
-    await timer.update({ status: 'fired', firedAt: now }, { transaction });
+    await execute(deps, transaction, `UPDATE timers SET status = 'fired', fired_at = :now, updated_at = clock_timestamp() WHERE id = :id`, {
+      now,
+      id: timer.id,
+    });
     const applied = await applyEvent(
       deps,
       transaction,
