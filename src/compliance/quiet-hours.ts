@@ -2,7 +2,7 @@
  * Quiet hours: a marketing text may go only while the recipient's local time
  * is inside the sending window, in every zone the recipient may be in.
  */
-import { MINUTES_PER_DAY, MS_PER_MINUTE, minuteOfDay, wallClockMinutes } from './zone-clock.js';
+import { MINUTES_PER_DAY, MS_PER_MINUTE, firstOffsetChange, minuteOfDay, offsetAt, wallClockMinutes } from './zone-clock.js';
 
 /** Minutes after local midnight, half-open: [start, end). start === end is a window that never opens. */
 export interface SendingWindow {
@@ -154,22 +154,6 @@ function nextOpening(from: number, zone: string, window: SendingWindow): number 
     t = firstOffsetChange(t, guess, zone, offset);
   }
   return t;
-}
-
-function offsetAt(ms: number, zone: string): number {
-  return wallClockMinutes(ms, zone) - Math.floor(ms / MS_PER_MINUTE);
-}
-
-/** The first whole minute in (from, to] whose offset differs from `offset`; `to` is known to differ. */
-function firstOffsetChange(from: number, to: number, zone: string, offset: number): number {
-  let low = from;
-  let high = to;
-  for (;;) {
-    const middle = Math.floor((low + high) / 2 / MS_PER_MINUTE) * MS_PER_MINUTE;
-    if (middle <= low) return high;
-    if (offsetAt(middle, zone) === offset) low = middle;
-    else high = middle;
-  }
 }
 
 function inWindow(minute: number, window: SendingWindow): boolean {

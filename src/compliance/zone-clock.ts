@@ -76,3 +76,20 @@ export function wallClockMinutes(ms: number, zone: string): number {
 export function minuteOfDay(wallMinutes: number): number {
   return ((wallMinutes % MINUTES_PER_DAY) + MINUTES_PER_DAY) % MINUTES_PER_DAY;
 }
+
+/** Minutes the zone's wall clock is ahead of UTC at `ms`. */
+export function offsetAt(ms: number, zone: string): number {
+  return wallClockMinutes(ms, zone) - Math.floor(ms / MS_PER_MINUTE);
+}
+
+/** The first whole minute in (from, to] whose offset differs from `offset`; `to` is known to differ. */
+export function firstOffsetChange(from: number, to: number, zone: string, offset: number): number {
+  let low = from;
+  let high = to;
+  for (;;) {
+    const middle = Math.floor((low + high) / 2 / MS_PER_MINUTE) * MS_PER_MINUTE;
+    if (middle <= low) return high;
+    if (offsetAt(middle, zone) === offset) low = middle;
+    else high = middle;
+  }
+}

@@ -9,7 +9,7 @@
  * quiet hours already trust.
  */
 import type { SendingWindow } from '../quiet-hours.js';
-import { MINUTES_PER_DAY, MS_PER_MINUTE, wallClockMinutes } from '../zone-clock.js';
+import { MINUTES_PER_DAY, MS_PER_MINUTE, firstOffsetChange, offsetAt, wallClockMinutes } from '../zone-clock.js';
 
 /** 0 = Sunday … 6 = Saturday, as `Date.prototype.getUTCDay`. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -150,22 +150,6 @@ function nextOpenWall(constraint: Constraint, wall: number): number | null {
     if (from < window.end) return dayStart + from;
   }
   return null;
-}
-
-function offsetAt(ms: number, zone: string): number {
-  return wallClockMinutes(ms, zone) - Math.floor(ms / MS_PER_MINUTE);
-}
-
-/** The first whole minute in (from, to] whose offset differs from `offset`; `to` is known to differ. */
-function firstOffsetChange(from: number, to: number, zone: string, offset: number): number {
-  let low = from;
-  let high = to;
-  for (;;) {
-    const middle = Math.floor((low + high) / 2 / MS_PER_MINUTE) * MS_PER_MINUTE;
-    if (middle <= low) return high;
-    if (offsetAt(middle, zone) === offset) low = middle;
-    else high = middle;
-  }
 }
 
 /**
