@@ -12,20 +12,25 @@
  * `--count`) pushed as fast as the service takes them (`--concurrency` in
  * flight); the provider-side rate over the steady part is the headline.
  * Other flags: --sms-per-second (SMS_MAX_PER_SECOND for the child, default
- * 1000), --cpu-prof, --settle <s> (default 10), --stall <s> (default 60).
+ * 1000), --cpu-prof, --heap-snapshot (heap snapshots of the service before
+ * phase 1 and after the settle), --settle <s> (default 10),
+ * --stall <s> (default 60), --log-level (default warn), --redis-db N (force
+ * that Redis DB index and flush it; by default the first empty one from 7 up).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FLOW_TEMPLATES } from '../src/templates/system-messages.js';
-import { startFakeTwilio, type FakeTwilio } from '../test/support/fake-twilio.js';
+import { startFakeTwilio } from '../test/support/fake-twilio.js';
 import { distinctRecipients, prepareCheckouts, type PreparedCheckout } from './lib/checkouts.js';
 import { summariseProfile, type ProfileSummary } from './lib/cpu-profile.js';
 import { cpuMeter, type CpuShares } from './lib/cpu-usage.js';
+import { endToEnd, providerWatch, type EndToEnd, type Watch } from './lib/end-to-end.js';
 import { prepareMode, type Mode } from './lib/environments.js';
-import { closedLoop, createClient, epochOf, openLoop, percentile, summarise, type LatencySummary, type LoadProgress } from './lib/http-load.js';
-import { startServiceProcess, type ServiceProcess } from './lib/service-process.js';
+import { closedLoop, createClient, openLoop, summarise, type LatencySummary, type LoadProgress } from './lib/http-load.js';
+import { startServiceProcess, type MemoryProbe, type ServiceProcess } from './lib/service-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ACCOUNT_SID = 'AC' + 'b3e1c0d4e5f60718293a4b5c6d7e8f90';
@@ -46,81 +51,29 @@ const args = {
   concurrency: Number(flag('concurrency', '64')),
   smsPerSecond: Number(flag('sms-per-second', '1000')),
   cpuProf: process.argv.includes('--cpu-prof'),
+  heapSnapshot: process.argv.includes('--heap-snapshot'),
   settleS: Number(flag('settle', '10')),
   stallS: Number(flag('stall', '60')),
   logLevel: flag('log-level', 'warn'),
+  redisDb: process.argv.includes('--redis-db') ? Number(flag('redis-db', 'NaN')) : null,
 };
 if (!['redis', 'embedded', 'both'].includes(args.mode) || !(args.count > 0) || !(args.rate > 0) || !(args.e2eCount >= 0)) {
   process.stderr.write('usage: webhook-throughput.ts [--mode redis|embedded|both] [--count N] [--rate R] [--e2e-count N] [--concurrency C]\n');
   process.exit(2);
 }
 const modes: Mode[] = args.mode === 'both' ? ['redis', 'embedded'] : [args.mode as Mode];
+/** Undo work for whatever is running, so an interrupted bench leaves no service, database or queue behind. */
+const cleanups = new Set<() => Promise<void>>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the service and cleaning up`);
+    const timeout = new Promise((resolve) => setTimeout(resolve, 40_000).unref());
+    void Promise.race([Promise.allSettled([...cleanups].map((cleanup) => cleanup())), timeout]).then(() => process.exit(130));
+  });
+}
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const r1 = (n: number) => Math.round(n * 10) / 10;
-
-/** First accepted provider request per phone, read incrementally from the fake's log. */
-function providerWatch(twilio: FakeTwilio) {
-  const firstAt = new Map<string, number>();
-  let cursor = 0;
-  let refused = 0;
-  return {
-    firstAt,
-    get refused() {
-      return refused;
-    },
-    poll() {
-      for (; cursor < twilio.requests.length; cursor += 1) {
-        const req = twilio.requests[cursor];
-        if (!req) continue;
-        if (req.status !== 201) refused += 1;
-        else if (req.form.To && !firstAt.has(req.form.To)) firstAt.set(req.form.To, req.receivedAt.getTime());
-      }
-      return firstAt.size;
-    },
-  };
-}
-type Watch = ReturnType<typeof providerWatch>;
-
-interface EndToEnd {
-  conversations: number;
-  missing: number;
-  /** n / (last provider request - first webhook - abandon delay). */
-  overallPerS: number;
-  /** Provider-side rate between the 10th and 90th percentile of arrivals. */
-  steadyPerS: number;
-  peakSecond: number;
-  latencyMs: { p50: number; p99: number; max: number };
-}
-
-function endToEnd(checkouts: PreparedCheckout[], sentAt: Map<string, number>, watch: Watch): EndToEnd {
-  const arrivals: number[] = [];
-  const latencies: number[] = [];
-  for (const c of checkouts) {
-    const at = watch.firstAt.get(c.phone);
-    const sent = sentAt.get(c.phone);
-    if (at === undefined || sent === undefined) continue;
-    arrivals.push(at);
-    latencies.push(at - sent);
-  }
-  arrivals.sort((a, b) => a - b);
-  latencies.sort((a, b) => a - b);
-  const firstSent = Math.min(...sentAt.values());
-  const n = arrivals.length;
-  const lo = Math.floor(n * 0.1);
-  const hi = Math.max(lo, Math.ceil(n * 0.9) - 1);
-  const buckets = new Map<number, number>();
-  for (const at of arrivals) buckets.set(Math.floor(at / 1000), (buckets.get(Math.floor(at / 1000)) ?? 0) + 1);
-  const span = ((arrivals[n - 1] ?? firstSent) - firstSent) / 1000 - ABANDON_AFTER_S;
-  return {
-    conversations: n,
-    missing: checkouts.length - n,
-    overallPerS: r1(n / Math.max(span, 0.001)),
-    steadyPerS: r1(hi > lo ? (hi - lo) / (((arrivals[hi] as number) - (arrivals[lo] as number)) / 1000) : NaN),
-    peakSecond: Math.max(0, ...buckets.values()),
-    latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), max: Math.round(latencies[n - 1] ?? NaN) },
-  };
-}
 
 /** CPU cores used while the webhooks were being sent, and over the whole phase (until the provider got everything). */
 type PhaseResult = LatencySummary & { endToEnd: EndToEnd; cpu: { webhooks: CpuShares; wholePhase: CpuShares } };
@@ -128,9 +81,14 @@ type PhaseResult = LatencySummary & { endToEnd: EndToEnd; cpu: { webhooks: CpuSh
 interface ModeResult {
   mode: Mode;
   setup: string;
+  /** The commit (and uncommitted files) when this mode's service started. */
+  code?: { commit: string; dirty: string[] };
   phase1?: PhaseResult;
   phase2?: PhaseResult;
+  /** VmRSS from /proc, as it is: garbage not yet collected included. */
   rssMb: { afterStart: number | null; beforePhase1: number | null; afterPhase1: number | null; peak: number | null; afterSettle: number | null; growth: number | null };
+  /** The service's memory right after a full GC (bench/lib/service-preload.ts), before phase 1 and after the settle. */
+  afterGc: { beforePhase1: MemoryProbe | null; afterSettle: MemoryProbe | null };
   providerRefused: number;
   serviceWarnings: Record<string, number>;
   serviceWarningExamples?: Record<string, string>;
@@ -205,27 +163,37 @@ async function runPhase(
     const now = received();
     if (now !== last) [last, lastMove] = [now, Date.now()];
   }
-  return { ...summary, endToEnd: endToEnd(checkouts, sentAt, watch), cpu: { webhooks: cpuWebhooks, wholePhase: meter.read() } };
+  return { ...summary, endToEnd: endToEnd(checkouts, sentAt, watch, ABANDON_AFTER_S), cpu: { webhooks: cpuWebhooks, wholePhase: meter.read() } };
 }
 
 async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throughput: PreparedCheckout[] }): Promise<ModeResult> {
-  const environment = await prepareMode(mode, log);
+  const environment = await prepareMode(mode, log, { redisDb: args.redisDb });
   const result: ModeResult = {
     mode,
     setup: environment.describe,
     rssMb: { afterStart: null, beforePhase1: null, afterPhase1: null, peak: null, afterSettle: null, growth: null },
+    afterGc: { beforePhase1: null, afterSettle: null },
     providerRefused: 0,
     serviceWarnings: {},
   };
   const twilio = await startFakeTwilio({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
-  const profDir = join(ROOT, 'bench', 'results', `cpu-${mode}-${Date.now()}`);
+  const diagDir = join(ROOT, 'bench', 'results', `diag-${mode}-${Date.now()}`);
   let service: ServiceProcess | null = null;
   let stopping = false;
+  const interrupted = async () => {
+    stopping = true;
+    await service?.stop(20_000);
+    await twilio.close();
+    await environment.cleanup();
+  };
+  cleanups.add(interrupted);
   try {
-    log(`[${mode}] starting the service: ${environment.describe}`);
+    result.code = codeVersion();
+    log(`[${mode}] starting the service (code ${result.code.commit}${result.code.dirty.length > 0 ? '+uncommitted' : ''}): ${environment.describe}`);
     service = await startServiceProcess({
       cwd: ROOT,
-      nodeArgs: args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [],
+      nodeArgs: ['--expose-gc', ...(args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', diagDir] : [])],
+      preload: ['./bench/lib/service-preload.ts'],
       onExit: (info) => {
         if (!stopping) log(`[${mode}] the service exited on its own during the run: ${JSON.stringify(info)}`);
       },
@@ -240,12 +208,16 @@ async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throu
         PUBLIC_BASE_URL: 'https://cartrescue-bench.example.test',
         LOG_LEVEL: args.logLevel,
         SMS_MAX_PER_SECOND: String(args.smsPerSecond),
+        BENCH_PARENT_PID: String(process.pid),
+        ...(args.heapSnapshot ? { BENCH_HEAP_SNAPSHOT_DIR: diagDir } : {}),
       },
     });
     result.rssMb.afterStart = service.rssMb();
     const merchantId = await createMerchant(service.url, environment.adminToken);
     const watch = providerWatch(twilio);
     const meter = cpuMeter(service.pid, environment.databaseName);
+    if (args.heapSnapshot) mkdirSync(diagDir, { recursive: true });
+    result.afterGc.beforePhase1 = await service.probeMemory();
     result.rssMb.beforePhase1 = service.rssMb();
     log(`[${mode}] service pid ${service.pid} at ${service.url}, rss ${result.rssMb.beforePhase1?.toFixed(1)} MB; phase 1: ${batches.latency.length} checkouts at ${args.rate}/s`);
     result.phase1 = await runPhase(`${mode} p1`, service, watch, batches.latency, (send, p) => openLoop(batches.latency.length, args.rate, send, p), merchantId, result.rssMb, meter);
@@ -257,6 +229,7 @@ async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throu
     log(`[${mode}] settling ${args.settleS}s`);
     await sleep(args.settleS * 1000);
     result.rssMb.afterSettle = service.rssMb();
+    result.afterGc.afterSettle = await service.probeMemory();
     if (result.rssMb.afterSettle !== null && result.rssMb.beforePhase1 !== null) {
       result.rssMb.growth = r1(result.rssMb.afterSettle - result.rssMb.beforePhase1);
     }
@@ -266,6 +239,7 @@ async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throu
     result.error = error instanceof Error ? error.message : String(error);
     log(`[${mode}] FAILED: ${result.error}${service ? `\n--- service output ---\n${service.tail()}` : ''}`);
   } finally {
+    cleanups.delete(interrupted);
     if (service) {
       stopping = true;
       const unexpected = service.exited();
@@ -280,12 +254,12 @@ async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throu
     await environment.cleanup().catch((error: unknown) => log(`[${mode}] cleanup failed: ${String(error)}`));
   }
   if (args.cpuProf) {
-    const file = readdirSync(profDir, { withFileTypes: true }).find((f) => f.name.endsWith('.cpuprofile'));
-    if (file) result.profile = summariseProfile(join(profDir, file.name));
+    const file = readdirSync(diagDir, { withFileTypes: true }).find((f) => f.name.endsWith('.cpuprofile'));
+    if (file) result.profile = summariseProfile(join(diagDir, file.name));
   }
   for (const key of Object.keys(result.rssMb) as Array<keyof ModeResult['rssMb']>) {
     const value = result.rssMb[key];
-    if (value !== null) result.rssMb[key] = r1(value);
+    if (typeof value === 'number') result.rssMb[key] = r1(value);
   }
   return result;
 }
@@ -313,6 +287,8 @@ function printTable(results: ModeResult[]): void {
     ['conversations completed / missing', ...cell((r) => `${(p1(r)?.endToEnd.conversations ?? 0) + (p2(r)?.endToEnd.conversations ?? 0)} / ${(p1(r)?.endToEnd.missing ?? 0) + (p2(r)?.endToEnd.missing ?? 0)}`), ''],
     ['RSS MB before P1 / peak / after settle', ...cell((r) => `${r.rssMb.beforePhase1} / ${r.rssMb.peak} / ${r.rssMb.afterSettle}`), ''],
     ['RSS growth MB', ...cell((r) => r.rssMb.growth ?? undefined), `< ${TARGETS.rssGrowthMb}`],
+    ['after full GC: RSS MB before P1 / after', ...cell((r) => `${r.afterGc.beforePhase1?.rssMb ?? '-'} / ${r.afterGc.afterSettle?.rssMb ?? '-'}`), ''],
+    ['after full GC: V8 heap used MB before P1 / after', ...cell((r) => `${r.afterGc.beforePhase1?.heapUsedMb ?? '-'} / ${r.afterGc.afterSettle?.heapUsedMb ?? '-'}`), ''],
   );
   const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   for (const row of rows) process.stdout.write(row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ') + '\n');
@@ -328,12 +304,27 @@ function verdicts(results: ModeResult[]) {
       out['redis.conversationsPerS'] = { value: rate, target: `>= ${TARGETS.redisConversationsPerS}/s`, pass: rate !== null && rate >= TARGETS.redisConversationsPerS };
     }
     out[`${r.mode}.rssGrowthMb`] = { value: r.rssMb.growth, target: `< ${TARGETS.rssGrowthMb} MB`, pass: r.rssMb.growth !== null && r.rssMb.growth < TARGETS.rssGrowthMb };
+    const [before, after] = [r.afterGc.beforePhase1?.rssMb, r.afterGc.afterSettle?.rssMb];
+    const gcGrowth = before !== undefined && after !== undefined ? r1(after - before) : null;
+    out[`${r.mode}.rssGrowthAfterFullGcMb`] = { value: gcGrowth, target: `< ${TARGETS.rssGrowthMb} MB`, pass: gcGrowth !== null && gcGrowth < TARGETS.rssGrowthMb };
   }
   return out;
 }
 
+/** The code under test: other people edit the tree while benches run, so say exactly what ran. */
+function codeVersion(): { commit: string; dirty: string[] } {
+  try {
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim();
+    return { commit: git('rev-parse', '--short', 'HEAD'), dirty: git('status', '--porcelain', '--', 'src', 'migrations').split('\n').filter(Boolean) };
+  } catch {
+    return { commit: 'unknown', dirty: [] };
+  }
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date();
+  const code = codeVersion();
+  log(`code under test: ${code.commit}${code.dirty.length > 0 ? ` with uncommitted changes in ${code.dirty.length} file(s) of src/ or migrations/` : ''}`);
   // Distinct shoppers, reachable for the next 90 minutes; the same numbers serve every mode (each has its own database).
   const { base, recipients } = distinctRecipients(args.count + args.e2eCount, 10_000, 90);
   log(`preparing ${recipients.length} signed checkouts for shoppers like ${base.phone} (${base.zones.join(', ')})`);
@@ -342,7 +333,9 @@ async function main(): Promise<void> {
   const results: ModeResult[] = [];
   for (const mode of modes) results.push(await runMode(mode, batches));
 
-  process.stdout.write(`\nCartRescue webhook benchmark, ${startedAt.toISOString()}, ${cpus().length} CPU(s), node ${process.version}, SMS_MAX_PER_SECOND=${args.smsPerSecond}\n`);
+  const codeAfter = codeVersion();
+  const changed = codeAfter.commit !== code.commit || codeAfter.dirty.join() !== code.dirty.join();
+  process.stdout.write(`\nCartRescue webhook benchmark, ${startedAt.toISOString()}, code ${code.commit}${code.dirty.length > 0 ? '+uncommitted' : ''}${changed ? ` (CHANGED during the run, now ${codeAfter.commit})` : ''}, ${cpus().length} CPU(s), node ${process.version}, SMS_MAX_PER_SECOND=${args.smsPerSecond}\n`);
   printTable(results);
   const checks = verdicts(results);
   for (const [name, v] of Object.entries(checks)) process.stdout.write(`${v.pass ? 'PASS' : 'FAIL'}  ${name} = ${v.value ?? '-'} (target ${v.target})\n`);
@@ -351,6 +344,7 @@ async function main(): Promise<void> {
     if (Object.keys(r.serviceWarnings).length > 0) process.stdout.write(`${r.mode} service warnings/errors: ${JSON.stringify(r.serviceWarnings)} e.g. ${JSON.stringify(r.serviceWarningExamples)}\n`);
     if (r.serviceStop && (r.serviceStop.code !== 0 || r.serviceStop.forced)) process.stdout.write(`${r.mode}: service did not exit cleanly on SIGTERM: ${JSON.stringify(r.serviceStop)}\n`);
     if (r.providerRefused > 0) process.stdout.write(`${r.mode}: the fake provider refused ${r.providerRefused} request(s)\n`);
+    if (r.afterGc.afterSettle?.snapshot) process.stdout.write(`${r.mode} heap snapshots: ${r.afterGc.beforePhase1?.snapshot} ${r.afterGc.afterSettle.snapshot}\n`);
     if (r.profile) {
       process.stdout.write(`${r.mode} CPU profile (${r.profile.wallS}s, main thread busy ${r.profile.busyPct}%): ${r.profile.byPackage.slice(0, 10).map((g) => `${g.name} ${g.pct}%`).join(', ')}\n`);
     }
@@ -359,7 +353,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version };
-  writeFileSync(file, JSON.stringify({ startedAt, args, machine, targets: TARGETS, recipientBase: base, checks, results }, null, 2));
+  writeFileSync(file, JSON.stringify({ startedAt, code, codeAfter, args, machine, targets: TARGETS, recipientBase: base, checks, results }, null, 2));
   process.stdout.write(`results: ${file}\n`);
   process.exitCode = results.some((r) => r.error) ? 1 : 0;
 }

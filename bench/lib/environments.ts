@@ -1,8 +1,10 @@
 /**
  * What each mode needs around the service, created before and removed after:
- * Redis mode gets its own database on the machine's PostgreSQL and Redis DB 7
- * (the queue prefix is fixed, so the DB index is what keeps us apart);
- * embedded mode gets a temporary DATA_DIR for its own PostgreSQL.
+ * Redis mode gets its own database on the machine's PostgreSQL and a Redis DB
+ * index of its own (the queue prefix is fixed, so the DB index is what keeps
+ * runs apart): the first empty one from 7 up, claimed with a marker key so two
+ * benches running at once never share (or flush) one; `--redis-db N` forces N
+ * and flushes it. Embedded mode gets a temporary DATA_DIR for its PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -24,32 +26,49 @@ export interface ModeEnvironment {
   cleanup(): Promise<void>;
 }
 
-export const BENCH_REDIS_DB = 7;
 const REDIS_BASE = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const CLAIM_KEY = 'cartrescue-bench:claimed-by';
+const CANDIDATE_DBS = [7, 8, 9, 10, 11, 12, 13, 14, 15];
+
+async function withRedis<T>(db: number, work: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(`${REDIS_BASE}/${db}`, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    return await work(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** An empty DB index claimed for this run (or the forced one, flushed). */
+async function claimRedisDb(runId: string, forced: number | null, log: (line: string) => void): Promise<number> {
+  for (const db of forced !== null ? [forced] : CANDIDATE_DBS) {
+    const claimed = await withRedis(db, async (redis) => {
+      if (forced !== null) {
+        const stale = await redis.dbsize();
+        if (stale > 0) log(`redis db ${db} held ${stale} key(s); flushed (--redis-db)`);
+        await redis.flushdb();
+      } else if ((await redis.dbsize()) > 0) {
+        return false;
+      }
+      return (await redis.set(CLAIM_KEY, runId, 'EX', 6 * 3600, 'NX')) === 'OK';
+    });
+    if (claimed) return db;
+  }
+  throw new Error(`no empty Redis DB among ${CANDIDATE_DBS.join(', ')} (other runs, or leftovers of killed ones); pass --redis-db N to take and flush one`);
+}
 
 function secrets() {
   const adminToken = `bench-operator-${randomBytes(12).toString('hex')}`;
   return { adminToken, env: { ADMIN_TOKEN: adminToken, SECRETS_KEY: randomBytes(32).toString('base64') } };
 }
 
-async function flushBenchDb(url: string): Promise<number> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
-  try {
-    await redis.connect();
-    const keys = await redis.dbsize();
-    await redis.flushdb();
-    return keys;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-export async function prepareMode(mode: Mode, log: (line: string) => void): Promise<ModeEnvironment> {
+export async function prepareMode(mode: Mode, log: (line: string) => void, options: { redisDb: number | null } = { redisDb: null }): Promise<ModeEnvironment> {
   const { adminToken, env } = secrets();
   if (mode === 'redis') {
-    const redisUrl = `${REDIS_BASE}/${BENCH_REDIS_DB}`;
-    const stale = await flushBenchDb(redisUrl);
-    if (stale > 0) log(`redis db ${BENCH_REDIS_DB} held ${stale} key(s) from an earlier run; flushed`);
+    const runId = `${process.pid}-${randomBytes(4).toString('hex')}`;
+    const db = await claimRedisDb(runId, options.redisDb, log);
+    const redisUrl = `${REDIS_BASE}/${db}`;
     const database = await createTestDatabase('bench');
     return {
       mode,
@@ -59,7 +78,10 @@ export async function prepareMode(mode: Mode, log: (line: string) => void): Prom
       describe: `PostgreSQL database ${database.name} on the machine's server, BullMQ on ${redisUrl}`,
       async cleanup() {
         await database.drop();
-        await flushBenchDb(redisUrl);
+        // Only a DB still marked as ours is flushed.
+        await withRedis(db, async (redis) => {
+          if ((await redis.get(CLAIM_KEY)) === runId) await redis.flushdb();
+        });
       },
     };
   }

@@ -26,9 +26,6 @@ export interface LoadProgress {
 
 export type Send = (index: number) => Promise<number>;
 
-/** Wall-clock milliseconds (Date.now() scale) of a performance.now() reading. */
-export const epochOf = (perfMs: number) => performance.timeOrigin + perfMs;
-
 export function createClient(baseUrl: string, maxSockets = 256) {
   const agent = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
   const base = new URL(baseUrl);

@@ -6,6 +6,17 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+/** What bench/lib/service-preload.ts prints after a full GC. */
+export interface MemoryProbe {
+  gc: boolean;
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
+  snapshot: string | null;
+}
+
 export interface ServiceProcess {
   pid: number;
   url: string;
@@ -13,11 +24,13 @@ export interface ServiceProcess {
   rssMb(): number | null;
   /** Warn/error log lines by message, as the service printed them. */
   logCounts(): Record<string, number>;
-  /** The first error text seen for each of those messages. */
+  /** The first error text seen for each of those messages, with the times of the first and last. */
   logExamples(): Record<string, string>;
   /** Last lines of output, for a failure report. */
   tail(): string;
   exited(): boolean;
+  /** Full GC in the service, then its memory (null if it did not answer within 60 s). */
+  probeMemory(): Promise<MemoryProbe | null>;
   /** SIGTERM, then SIGKILL after `timeoutMs`. */
   stop(timeoutMs?: number): Promise<{ code: number | null; signal: string | null; forced: boolean }>;
 }
@@ -42,6 +55,8 @@ export async function startServiceProcess(options: {
   cwd: string;
   env: Record<string, string>;
   nodeArgs?: string[];
+  /** Modules imported after tsx, before the service (paths relative to cwd). */
+  preload?: string[];
   startTimeoutMs?: number;
   /** Called when the process exits, expected or not. */
   onExit?: (info: { code: number | null; signal: string | null }) => void;
@@ -49,7 +64,7 @@ export async function startServiceProcess(options: {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of SERVICE_KEYS) delete env[key];
   Object.assign(env, options.env);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ...(options.preload ?? []).flatMap((p) => ['--import', p]), 'src/main.ts'], {
     cwd: options.cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,6 +72,7 @@ export async function startServiceProcess(options: {
   const lines: string[] = [];
   const counts: Record<string, number> = {};
   const examples: Record<string, string> = {};
+  const lastSeen: Record<string, string> = {};
   let exitInfo: { code: number | null; signal: string | null } | null = null;
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -65,17 +81,25 @@ export async function startServiceProcess(options: {
       resolve();
     }),
   );
+  const probeWaiters = new Set<(probe: MemoryProbe) => void>();
   const onLine = (line: string) => {
     if (!line.trim()) return;
+    if (line.startsWith('{"benchMemoryProbe"')) {
+      const probe = (JSON.parse(line) as { benchMemoryProbe: MemoryProbe }).benchMemoryProbe;
+      for (const waiter of probeWaiters) waiter(probe);
+      probeWaiters.clear();
+      return;
+    }
     lines.push(line);
     if (lines.length > 200) lines.shift();
     if (line.startsWith('{')) {
       try {
-        const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+        const entry = JSON.parse(line) as { level?: number; msg?: string; time?: string; err?: { message?: string } };
         const msg = entry.msg ?? '?';
         if (msg === 'draining') examples.draining = line.slice(0, 300); // says which signal, at LOG_LEVEL=info
         if ((entry.level ?? 0) >= 40) counts[msg] = (counts[msg] ?? 0) + 1;
-        if ((entry.level ?? 0) >= 40 && !(msg in examples)) examples[msg] = (entry.err?.message ?? line).slice(0, 300);
+        if ((entry.level ?? 0) >= 40 && !(msg in examples)) examples[msg] = `${entry.time ?? ''} ${(entry.err?.message ?? line).slice(0, 300)}`;
+        if ((entry.level ?? 0) >= 40) lastSeen[msg] = entry.time ?? '';
       } catch {
         /* not a log line */
       }
@@ -115,9 +139,24 @@ export async function startServiceProcess(options: {
     url,
     rssMb: () => (exitInfo ? null : readRssMb(pid)),
     logCounts: () => ({ ...counts }),
-    logExamples: () => ({ ...examples }),
+    logExamples: () => Object.fromEntries(Object.entries(examples).map(([msg, text]) => [msg, `${text} (last ${lastSeen[msg] ?? '-'})`])),
     tail: recent,
     exited: () => exitInfo !== null,
+    probeMemory() {
+      if (exitInfo) return Promise.resolve(null);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          probeWaiters.delete(done);
+          resolve(null);
+        }, 60_000);
+        const done = (probe: MemoryProbe) => {
+          clearTimeout(timer);
+          resolve(probe);
+        };
+        probeWaiters.add(done);
+        child.kill('SIGUSR2');
+      });
+    },
     async stop(timeoutMs = 30_000) {
       if (exitInfo) return { ...(exitInfo as { code: number | null; signal: string | null }), forced: false };
       child.kill('SIGTERM');
