@@ -1,10 +1,8 @@
 import { and, enqueueActions, not, setup } from 'xstate';
-import { canReceiveMarketing, isSuppressed, mayRequestOptIn } from '../compliance/consent.js';
-import { classifyKeyword, type KeywordIntent } from '../compliance/keywords.js';
-import { detectOptOut } from '../compliance/opt-out-intent.js';
-import { isAllowedAt, nextAllowedAt } from '../compliance/quiet-hours.js';
+import { nextAllowedAt } from '../compliance/quiet-hours.js';
+import { conversationGuards, intentOf, optOutSource } from './conversation-guards.js';
 import type { Flow } from '../domain/flow.js';
-import type { ConversationEvent, TimerKind } from './conversation-events.js';
+import type { ConversationEvent } from './conversation-events.js';
 import type { Effect } from './effects.js';
 
 /**
@@ -36,17 +34,6 @@ type EventOf<T extends ConversationEvent['type']> = Extract<ConversationEvent, {
 interface Emitter {
   (action: { type: 'effect'; params: Effect }): void;
   assign(update: Partial<ConversationContext>): void;
-}
-
-function intentOf(event: ConversationEvent): KeywordIntent | null {
-  return event.type === 'sms.received' ? classifyKeyword(event.body) : null;
-}
-
-/** A STOP keyword, or a revocation in the shopper's own words ("please stop texting me", "alto"). */
-function optOutSource(event: ConversationEvent): 'keyword' | 'free_text' | null {
-  if (event.type !== 'sms.received') return null;
-  if (classifyKeyword(event.body) === 'stop') return 'keyword';
-  return detectOptOut(event.body).optOut ? 'free_text' : null;
 }
 
 function emit(enqueue: Emitter, effect: Effect): void {
@@ -93,10 +80,6 @@ function adoptCart(enqueue: Emitter, context: ConversationContext, event: EventO
   enqueue.assign({ cartId: event.cartId, flow: event.flow, abandonedAt: null, nextStep: 0 });
 }
 
-function isTimer(event: ConversationEvent, kind: TimerKind): event is EventOf<'timer.fired'> {
-  return event.type === 'timer.fired' && event.kind === kind;
-}
-
 export const conversationMachine = setup({
   types: {
     context: {} as ConversationContext,
@@ -106,31 +89,7 @@ export const conversationMachine = setup({
     /** Carries an `Effect` to the caller, who turns it into rows; running it here does nothing. */
     effect: (_args, _effect: Effect) => {},
   },
-  guards: {
-    saysStop: ({ event }) => optOutSource(event) !== null,
-    saysStart: ({ event }) => intentOf(event) === 'start',
-    saysHelp: ({ event }) => intentOf(event) === 'help',
-    saysYes: ({ event }) => intentOf(event) === 'yes',
-    isOptedOut: ({ event }) => isSuppressed(event.facts.consent),
-    checkoutConsented: ({ event }) => event.type === 'cart.updated' && event.checkoutConsent,
-    isCurrentCart: ({ context, event }) =>
-      (event.type === 'cart.updated' || event.type === 'order.placed' || event.type === 'cart.detached') &&
-      event.cartId === context.cartId,
-    consentConfirmed: ({ event }) => canReceiveMarketing(event.facts.consent),
-    mayRequestOptIn: ({ event }) => mayRequestOptIn(event.facts.consent),
-    consentRequested: ({ event }) => event.facts.consent === 'requested',
-    /** An earlier cart's opt-in question is still open: wait for its answer instead of asking twice. */
-    optInOutstanding: ({ context, event }) =>
-      event.facts.consent === 'requested' &&
-      event.facts.consentSince !== null &&
-      context.flow !== null &&
-      event.facts.consentSince.getTime() + context.flow.optInTimeoutSeconds * 1000 > event.at.getTime(),
-    quietHoursAllow: ({ event }) => isAllowedAt(event.at, event.facts.zones, event.facts.window),
-    isAbandonTimer: ({ event }) => isTimer(event, 'abandon'),
-    isOptInTimeout: ({ event }) => isTimer(event, 'opt_in_timeout'),
-    isStepTimer: ({ context, event }) => isTimer(event, 'step') && event.stepIndex === context.nextStep,
-    isLastStep: ({ context }) => context.flow !== null && context.nextStep >= context.flow.steps.length - 1,
-  },
+  guards: conversationGuards,
 }).createMachine({
   id: 'conversation',
   context: INITIAL_CONTEXT,
