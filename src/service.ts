@@ -4,6 +4,7 @@ import { systemClock, uuidGenerator, type Clock, type IdGenerator } from './cloc
 import type { Config } from './config.js';
 import { deliverMessage } from './conversations/deliver-message.js';
 import type { ConversationDeps } from './conversations/deps.js';
+import { merchantCache } from './conversations/merchant-cache.js';
 import { reconcile } from './conversations/reconciler.js';
 import { fireTimer, TimerNotDueError } from './conversations/timer-runner.js';
 import { openDatabase } from './db/database.js';
@@ -83,7 +84,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
         })
       : createConsoleProvider({ logger }));
 
-  const deps: ConversationDeps = { db, clock, ids, logger, dispatcher: queue, metrics };
+  const merchants = merchantCache((id) => db.models.Merchant.findByPk(id));
+  const deps: ConversationDeps = { db, clock, ids, logger, dispatcher: queue, metrics, merchants };
   const deliveryDeps = {
     ...deps,
     provider,

@@ -58,8 +58,7 @@ export async function applyEvent(
   for (const effect of result.effects) {
     await applyEffect(deps, transaction, locked, merchant, event, result, effect, audit, scratch);
   }
-  await recordEvent(deps, transaction, merchant, conversation, event, result, audit);
-  await saveConversation(deps, transaction, conversation, result);
+  await saveConversation(deps, transaction, merchant, conversation, event, result, audit);
   // Last, because appending takes the merchant's ledger lock until commit: the
   // shorter that lock is held, the more conversations of one merchant proceed at once.
   for (const record of ledger) await appendConsent(deps, transaction, record);
@@ -98,8 +97,12 @@ function cartReader(deps: ConversationDeps, transaction: Transaction): EffectScr
   };
 }
 
-/** The audit log entry: one row per applied event. */
-async function recordEvent(
+/**
+ * Writes the new snapshot and version and appends the audit log entry (one
+ * row per applied event) in one statement, and keeps the locked row in memory
+ * in step.
+ */
+async function saveConversation(
   deps: ConversationDeps,
   transaction: Transaction,
   merchant: MerchantRow,
@@ -107,31 +110,6 @@ async function recordEvent(
   event: ConversationEvent,
   result: StepResult,
   audit: AuditInfo,
-): Promise<void> {
-  await execute(
-    deps,
-    transaction,
-    `INSERT INTO conversation_events (merchant_id, conversation_id, type, source, at, refs, state_before, state_after, created_at)
-     VALUES (:merchantId, :conversationId, :type, :source, :at, :refs::jsonb, :stateBefore, :stateAfter, clock_timestamp())`,
-    {
-      merchantId: merchant.id,
-      conversationId: conversation.id,
-      type: event.type,
-      source: audit.source,
-      at: event.at,
-      refs: JSON.stringify(audit.refs),
-      stateBefore: result.before,
-      stateAfter: result.state,
-    },
-  );
-}
-
-/** Writes the new snapshot and version, and keeps the locked row in memory in step. */
-async function saveConversation(
-  deps: ConversationDeps,
-  transaction: Transaction,
-  conversation: ConversationData,
-  result: StepResult,
 ): Promise<void> {
   const next = {
     snapshot: result.persisted,
@@ -143,10 +121,25 @@ async function saveConversation(
   await execute(
     deps,
     transaction,
-    `UPDATE conversations SET snapshot = :snapshot::jsonb, state = :state, version = :version, current_cart_id = :currentCartId,
-       needs_agent = :needsAgent, updated_at = clock_timestamp()
-     WHERE id = :id`,
-    { ...next, snapshot: JSON.stringify(next.snapshot), id: conversation.id },
+    `WITH saved AS (
+       UPDATE conversations SET snapshot = :snapshot::jsonb, state = :state, version = :version, current_cart_id = :currentCartId,
+         needs_agent = :needsAgent, updated_at = clock_timestamp()
+       WHERE id = :id
+       RETURNING id)
+     INSERT INTO conversation_events (merchant_id, conversation_id, type, source, at, refs, state_before, state_after, created_at)
+     SELECT :merchantId, saved.id, :type, :source, :at, :refs::jsonb, :stateBefore, :stateAfter, clock_timestamp() FROM saved`,
+    {
+      ...next,
+      snapshot: JSON.stringify(next.snapshot),
+      id: conversation.id,
+      merchantId: merchant.id,
+      type: event.type,
+      source: audit.source,
+      at: event.at,
+      refs: JSON.stringify(audit.refs),
+      stateBefore: result.before,
+      stateAfter: result.state,
+    },
   );
   Object.assign(conversation, next);
 }
@@ -181,7 +174,7 @@ async function scheduleTimer(
   const same = pending.find((t) => t.kind === effect.kind && t.stepIndex === effect.stepIndex) ?? null;
   const others = pending.filter((t) => t !== same).map((t) => t.id);
   if (others.length > 0) {
-    await execute(deps, transaction, `UPDATE timers SET status = 'cancelled', updated_at = clock_timestamp() WHERE id IN (:ids)`, {
+    await execute(deps, transaction, `UPDATE timers SET status = 'cancelled', updated_at = clock_timestamp() WHERE id = ANY(:ids)`, {
       ids: others,
     });
   }
@@ -241,7 +234,7 @@ async function applyEffect(
         deps,
         transaction,
         `UPDATE messages SET status = 'cancelled', status_reason = :reason, updated_at = clock_timestamp()
-         WHERE conversation_id = :conversationId AND direction = 'outbound' AND kind IN (:kinds) AND status IN ('pending', 'deferred')
+         WHERE conversation_id = :conversationId AND direction = 'outbound' AND kind = ANY(:kinds) AND status IN ('pending', 'deferred')
          RETURNING id`,
         { conversationId: conversation.id, reason: effect.reason, kinds: [...MARKETING_KINDS] },
       );

@@ -1,4 +1,5 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
+import { queryIn } from '../db/sql.js';
 import { entryHash, verifyChain, type ChainVerdict } from '../compliance/ledger-chain.js';
 import type { ConsentChange, ConsentSource } from '../compliance/consent.js';
 import type { ConversationDeps } from './deps.js';
@@ -23,28 +24,21 @@ export async function appendConsent(
   transaction: Transaction,
   record: ConsentRecord,
 ): Promise<AppendedConsent> {
-  const { sequelize } = deps.db;
-  await sequelize.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
-    replacements: { key: `consent-ledger:${record.merchantId}` },
-    transaction,
-    type: QueryTypes.SELECT,
-  });
+  await queryIn(transaction, 'SELECT pg_advisory_xact_lock(hashtext(:key))', { key: `consent-ledger:${record.merchantId}` });
   // Its own statement, after the lock: only a new statement sees the entry the previous holder committed.
-  const [last] = await sequelize.query<{ hash: string }>(
+  const [last] = await queryIn<{ hash: string }>(
+    transaction,
     'SELECT hash FROM consent_events WHERE merchant_id = :merchantId ORDER BY id DESC LIMIT 1',
-    { replacements: { merchantId: record.merchantId }, transaction, type: QueryTypes.SELECT },
+    { merchantId: record.merchantId },
   );
   const prevHash = last?.hash ?? null;
   const hash = entryHash(record, prevHash);
-  const [row] = await sequelize.query<{ id: string }>(
+  const [row] = await queryIn<{ id: string }>(
+    transaction,
     `INSERT INTO consent_events (merchant_id, customer_id, phone, change, source, evidence, at, prev_hash, hash, created_at)
      VALUES (:merchantId, :customerId, :phone, :change, :source, :evidence::jsonb, :at, :prevHash, :hash, clock_timestamp())
      RETURNING id`,
-    {
-      replacements: { ...record, evidence: JSON.stringify(record.evidence), prevHash, hash },
-      transaction,
-      type: QueryTypes.SELECT,
-    },
+    { ...record, evidence: JSON.stringify(record.evidence), prevHash, hash },
   );
   if (!row) throw new Error('consent entry not written');
   return { id: row.id, prevHash, hash };

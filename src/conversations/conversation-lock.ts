@@ -1,7 +1,7 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { initialConversation } from '../machines/step.js';
 import type { ConversationDeps } from './deps.js';
-import { findCustomer, lockConversationRow, type ConversationData, type CustomerData } from './rows.js';
+import { execute, lockConversationRows, selectRows, type ConversationData, type ConversationKey, type CustomerData } from './rows.js';
 
 /** Plain rows, owned by the transaction that locked them; writers keep them in step with the database. */
 export interface LockedConversation {
@@ -20,7 +20,6 @@ export async function ensureConversation(
   merchantId: string,
   phone: string,
 ): Promise<string> {
-  const { sequelize } = deps.db;
   const now = deps.clock.now();
   const initial = initialConversation();
   // The same two ids as ever, whichever path below uses them.
@@ -29,7 +28,9 @@ export async function ensureConversation(
   // Common case, a shopper we have never seen: both rows in one round trip. When
   // the customer already exists (or a concurrent writer is inserting it), the
   // CTE inserts nothing and the statements below find or create the thread.
-  const created = await sequelize.query<{ id: string }>(
+  const created = await selectRows<{ id: string }>(
+    deps,
+    transaction,
     `WITH customer AS (
        INSERT INTO customers (id, merchant_id, phone, consent_status, timezone_candidates, created_at, updated_at)
        VALUES (:customerId, :merchantId, :phone, 'none', '[]'::jsonb, :now, :now)
@@ -38,22 +39,26 @@ export async function ensureConversation(
      INSERT INTO conversations (id, merchant_id, customer_id, phone, state, snapshot, version, needs_agent, created_at, updated_at)
      SELECT :id, :merchantId, customer.id, :phone, :state, :snapshot::jsonb, 0, false, :now, :now FROM customer
      RETURNING id`,
-    { replacements: { ...fresh, customerId }, transaction, type: QueryTypes.SELECT },
+    { ...fresh, customerId },
   );
   if (created[0]) return created[0].id;
   // Two statements, not one: under READ COMMITTED only a new statement sees a
   // row that a concurrent transaction inserted and committed while we waited.
-  await sequelize.query(
+  await execute(
+    deps,
+    transaction,
     `INSERT INTO conversations (id, merchant_id, customer_id, phone, state, snapshot, version, needs_agent, created_at, updated_at)
      SELECT :id, :merchantId, c.id, :phone, :state, :snapshot::jsonb, 0, false, :now, :now
      FROM customers c WHERE c.merchant_id = :merchantId AND c.phone = :phone
      ON CONFLICT (merchant_id, customer_id) DO NOTHING`,
-    { replacements: fresh, transaction, type: QueryTypes.INSERT },
+    fresh,
   );
-  const rows = await sequelize.query<{ id: string }>(
+  const rows = await selectRows<{ id: string }>(
+    deps,
+    transaction,
     `SELECT v.id FROM conversations v JOIN customers c ON c.id = v.customer_id
      WHERE c.merchant_id = :merchantId AND c.phone = :phone AND v.merchant_id = :merchantId`,
-    { replacements: { merchantId, phone }, transaction, type: QueryTypes.SELECT },
+    { merchantId, phone },
   );
   const id = rows[0]?.id;
   if (!id) throw new Error('conversation vanished inside its own transaction');
@@ -83,10 +88,14 @@ export async function lockConversationById(
   transaction: Transaction,
   conversationId: string,
 ): Promise<LockedConversation | null> {
-  const conversation = await lockConversationRow(deps, transaction, conversationId);
-  if (!conversation) return null;
-  // Read after the lock, in its own statement: consent may have changed while we waited for it.
-  const customer = await findCustomer(deps, transaction, conversation.customerId);
-  if (!customer) return null;
-  return { customer, conversation };
+  return lockConversationRows(deps, transaction, { conversationId });
+}
+
+/** The conversation a timer or an outbox row belongs to, locked; null when either is gone. */
+export async function lockConversationOf(
+  deps: ConversationDeps,
+  transaction: Transaction,
+  key: ConversationKey,
+): Promise<LockedConversation | null> {
+  return lockConversationRows(deps, transaction, key);
 }

@@ -2,7 +2,7 @@ import { SmsSendError, type SmsProvider } from '../domain/sms.js';
 import type { Transaction } from 'sequelize';
 import type { MerchantRow, MessageRow } from '../db/models/index.js';
 import { applyEvent } from './apply-event.js';
-import { lockConversationById } from './conversation-lock.js';
+import { lockConversationById, lockConversationOf } from './conversation-lock.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor, sendingWindow } from './recipient-facts.js';
 import { execute, MESSAGE_COLUMNS, selectRows, type MessageData } from './rows.js';
@@ -27,17 +27,9 @@ const PROVIDER_OPTED_OUT = '21610';
  * `unknown`: never resent blindly.
  */
 export async function deliverMessage(deps: DeliveryDeps, messageId: string): Promise<DeliveryOutcome> {
-  const { models } = deps.db;
   const claim = await inTransaction(deps, async (transaction, dispatches) => {
-    const [peek] = await selectRows<{ conversationId: string }>(
-      deps,
-      transaction,
-      `SELECT conversation_id AS "conversationId" FROM messages WHERE id = :messageId`,
-      { messageId },
-    );
-    if (!peek) return { outcome: 'missing' as const };
     // The conversation lock orders us after any STOP or order being applied right now.
-    const locked = await lockConversationById(deps, transaction, peek.conversationId);
+    const locked = await lockConversationOf(deps, transaction, { messageId });
     if (!locked) return { outcome: 'missing' as const };
     const [message] = await selectRows<MessageData>(
       deps,
@@ -46,7 +38,7 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string): Pro
       { messageId },
     );
     if (!message) return { outcome: 'missing' as const };
-    const merchant = await models.Merchant.findByPk(message.merchantId, { transaction });
+    const merchant = await deps.merchants.byId(message.merchantId);
     if (!merchant) return { outcome: 'missing' as const };
     const now = deps.clock.now();
     const facts = factsFor(merchant, locked.customer);

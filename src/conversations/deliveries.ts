@@ -1,4 +1,5 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
+import { queryIn } from '../db/sql.js';
 import type { ConversationDeps } from './deps.js';
 
 export interface WebhookReceipt {
@@ -23,16 +24,13 @@ export async function recordDelivery(
   status: 'processed' | 'ignored' | 'rejected',
   reason: string | null,
 ): Promise<boolean> {
-  const rows = await deps.db.sequelize.query<{ id: string }>(
+  const rows = await queryIn<{ id: string }>(
+    transaction,
     `INSERT INTO webhook_events (id, merchant_id, platform, event_id, topic, status, reason, received_at)
      VALUES (:id, :merchantId, :platform, :eventId, :topic, :status, :reason, :receivedAt)
      ON CONFLICT DO NOTHING
      RETURNING id`,
-    {
-      replacements: { id: deps.ids(), merchantId, ...receipt, status, reason, receivedAt: deps.clock.now() },
-      transaction,
-      type: QueryTypes.SELECT,
-    },
+    { id: deps.ids(), merchantId, ...receipt, status, reason, receivedAt: deps.clock.now() },
   );
   return rows.length > 0;
 }

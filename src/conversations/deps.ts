@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Metrics } from '../metrics.js';
+import type { MerchantLookup } from './merchant-cache.js';
 
 /** A job to hand to the execution engine once the transaction that made it has committed. */
 export type Dispatch =
@@ -24,4 +25,6 @@ export interface ConversationDeps {
   logger: Logger;
   dispatcher: Dispatcher;
   metrics: Metrics;
+  /** Merchants by id, cached for a few seconds. */
+  merchants: MerchantLookup;
 }

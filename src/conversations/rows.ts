@@ -1,7 +1,8 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { ConsentStatus } from '../compliance/consent.js';
 import type { CartRow, MessageRow } from '../db/models/index.js';
 import type { TimerKind, TimerStatus } from '../db/models/timer.js';
+import { queryAlone, queryIn } from '../db/sql.js';
 import type { ConversationDeps } from './deps.js';
 
 /*
@@ -84,10 +85,6 @@ export async function findCartFacts(deps: Db, transaction: Transaction, id: stri
   return rows[0] ?? null;
 }
 
-const CUSTOMER_COLUMNS = `id, merchant_id AS "merchantId", phone, first_name AS "firstName", consent_status AS "consentStatus",
-  consent_updated_at AS "consentUpdatedAt", timezone_candidates AS "timezoneCandidates"`;
-const CONVERSATION_COLUMNS = `id, merchant_id AS "merchantId", customer_id AS "customerId", phone, state, snapshot, version,
-  current_cart_id AS "currentCartId", needs_agent AS "needsAgent"`;
 export const TIMER_COLUMNS = `id, merchant_id AS "merchantId", conversation_id AS "conversationId", cart_id AS "cartId", kind,
   step_index AS "stepIndex", due_at AS "dueAt", revision, status`;
 
@@ -100,7 +97,7 @@ export function selectRows<T extends object>(
   sql: string,
   replacements: Record<string, unknown>,
 ): Promise<T[]> {
-  return deps.db.sequelize.query<T>(sql, { replacements, transaction, type: QueryTypes.SELECT });
+  return queryIn<T>(transaction, sql, replacements);
 }
 
 /** One write statement; `null` runs it on its own (autocommit), outside any transaction. */
@@ -110,22 +107,67 @@ export async function execute(
   sql: string,
   replacements: Record<string, unknown>,
 ): Promise<void> {
-  await deps.db.sequelize.query(sql, { replacements, transaction: transaction ?? undefined, type: QueryTypes.UPDATE });
+  if (transaction) await queryIn(transaction, sql, replacements);
+  else await queryAlone(deps.db.sequelize, sql, replacements);
 }
 
-export async function lockConversationRow(deps: Db, transaction: Transaction, id: string): Promise<ConversationData | null> {
-  const rows = await selectRows<ConversationData>(
+/** Which conversation to lock: by its id, or the one a timer or an outbox row belongs to (their owner never changes). */
+export type ConversationKey = { conversationId: string } | { timerId: string } | { messageId: string };
+
+const KEY_FILTERS = {
+  conversationId: 'v.id = :key',
+  timerId: 'v.id = (SELECT conversation_id FROM timers WHERE id = :key)',
+  messageId: 'v.id = (SELECT conversation_id FROM messages WHERE id = :key)',
+} as const;
+
+const LOCKED_COLUMNS = `v.id, v.merchant_id AS "merchantId", v.customer_id AS "customerId", v.phone, v.state, v.snapshot, v.version,
+  v.current_cart_id AS "currentCartId", v.needs_agent AS "needsAgent",
+  c.merchant_id AS "c_merchantId", c.phone AS "c_phone", c.first_name AS "c_firstName", c.consent_status AS "c_consentStatus",
+  c.consent_updated_at AS "c_consentUpdatedAt", c.timezone_candidates AS "c_timezoneCandidates"`;
+
+type LockedRow = ConversationData & {
+  c_merchantId: string;
+  c_phone: string;
+  c_firstName: string | null;
+  c_consentStatus: ConsentStatus;
+  c_consentUpdatedAt: Date | null;
+  c_timezoneCandidates: string[];
+};
+
+/**
+ * Locks a conversation and its shopper in one round trip. Both rows are
+ * locked (a shopper has one thread per merchant, so no other lock covers the
+ * customer), which also makes PostgreSQL re-read both at their latest
+ * committed versions when it waited: consent changed by the transaction we
+ * queued behind is seen.
+ */
+export async function lockConversationRows(
+  deps: Db,
+  transaction: Transaction,
+  key: ConversationKey,
+): Promise<{ conversation: ConversationData; customer: CustomerData } | null> {
+  const [kind, value] = Object.entries(key)[0] as [keyof typeof KEY_FILTERS, string];
+  const [row] = await selectRows<LockedRow>(
     deps,
     transaction,
-    `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = :id FOR UPDATE`,
-    { id },
+    `SELECT ${LOCKED_COLUMNS} FROM conversations v JOIN customers c ON c.id = v.customer_id
+     WHERE ${KEY_FILTERS[kind]} FOR UPDATE OF v, c`,
+    { key: value },
   );
-  return rows[0] ?? null;
-}
-
-export async function findCustomer(deps: Db, transaction: Transaction, id: string): Promise<CustomerData | null> {
-  const rows = await selectRows<CustomerData>(deps, transaction, `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = :id`, { id });
-  return rows[0] ?? null;
+  if (!row) return null;
+  const { c_merchantId, c_phone, c_firstName, c_consentStatus, c_consentUpdatedAt, c_timezoneCandidates, ...conversation } = row;
+  return {
+    conversation,
+    customer: {
+      id: conversation.customerId,
+      merchantId: c_merchantId,
+      phone: c_phone,
+      firstName: c_firstName,
+      consentStatus: c_consentStatus,
+      consentUpdatedAt: c_consentUpdatedAt,
+      timezoneCandidates: c_timezoneCandidates,
+    },
+  };
 }
 
 /**

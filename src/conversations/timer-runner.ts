@@ -1,9 +1,9 @@
-import type { MerchantRow } from '../db/models/index.js';
+import type { Transaction } from 'sequelize';
 import { applyEvent } from './apply-event.js';
-import { lockConversationById } from './conversation-lock.js';
+import { lockConversationOf } from './conversation-lock.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor } from './recipient-facts.js';
-import { execute, selectRows, TIMER_COLUMNS, type TimerData } from './rows.js';
+import { selectRows, TIMER_COLUMNS, type TimerData } from './rows.js';
 import { inTransaction } from './transactions.js';
 
 export type TimerOutcome = 'fired' | 'stale' | 'early' | 'missing';
@@ -22,30 +22,23 @@ export class TimerNotDueError extends Error {
  * reschedule; all of those do nothing.
  */
 export async function fireTimer(deps: ConversationDeps, timerId: string, revision: number): Promise<TimerOutcome> {
-  const { models } = deps.db;
   return inTransaction(deps, async (transaction, dispatches) => {
-    const [peek] = await selectRows<{ conversationId: string }>(
+    // Lock order everywhere: conversation, then its rows.
+    const locked = await lockConversationOf(deps, transaction, { timerId });
+    if (!locked) return 'missing';
+    const now = deps.clock.now();
+    // Claims the timer only when it is current and due (a second early is a clock disagreement, not early).
+    const [timer] = await selectRows<TimerData>(
       deps,
       transaction,
-      `SELECT conversation_id AS "conversationId" FROM timers WHERE id = :timerId`,
-      { timerId },
+      `UPDATE timers SET status = 'fired', fired_at = :now, updated_at = clock_timestamp()
+       WHERE id = :timerId AND status = 'pending' AND revision = :revision AND due_at <= :dueBy
+       RETURNING ${TIMER_COLUMNS}`,
+      { now, timerId, revision, dueBy: new Date(now.getTime() + 1000) },
     );
-    if (!peek) return 'missing';
-    // Lock order everywhere: conversation, then its rows.
-    const locked = await lockConversationById(deps, transaction, peek.conversationId);
-    if (!locked) return 'missing';
-    const [timer] = await selectRows<TimerData>(deps, transaction, `SELECT ${TIMER_COLUMNS} FROM timers WHERE id = :timerId FOR UPDATE`, {
-      timerId,
-    });
-    if (!timer) return 'missing';
-    if (timer.status !== 'pending' || timer.revision !== revision) return 'stale';
-    const now = deps.clock.now();
-    if (timer.dueAt.getTime() > now.getTime() + 1000) return 'early';
-    const merchant = (await models.Merchant.findByPk(timer.merchantId, { transaction })) as MerchantRow;
-    await execute(deps, transaction, `UPDATE timers SET status = 'fired', fired_at = :now, updated_at = clock_timestamp() WHERE id = :id`, {
-      now,
-      id: timer.id,
-    });
+    if (!timer) return whyNotFired(deps, transaction, timerId, revision);
+    const merchant = await deps.merchants.byId(timer.merchantId);
+    if (!merchant) return 'missing';
     const applied = await applyEvent(
       deps,
       transaction,
@@ -57,4 +50,17 @@ export async function fireTimer(deps: ConversationDeps, timerId: string, revisio
     dispatches.push(...applied.dispatches);
     return 'fired';
   });
+}
+
+/** A timer that was not claimed: gone, replaced or done already (stale), or not due yet. */
+async function whyNotFired(deps: ConversationDeps, transaction: Transaction, timerId: string, revision: number): Promise<TimerOutcome> {
+  const [timer] = await selectRows<Pick<TimerData, 'status' | 'revision'>>(
+    deps,
+    transaction,
+    `SELECT status, revision FROM timers WHERE id = :timerId`,
+    { timerId },
+  );
+  if (!timer) return 'missing';
+  if (timer.status !== 'pending' || timer.revision !== revision) return 'stale';
+  return 'early';
 }

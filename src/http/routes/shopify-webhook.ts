@@ -5,41 +5,9 @@ import { recordUnappliedDelivery } from '../../conversations/deliveries.js';
 import { ingestOrderPlaced } from '../../conversations/order-intake.js';
 import { AppError, NotFoundError } from '../../errors.js';
 import { parseShopifyWebhook } from '../../integrations/shopify/shopify-webhook.js';
-import type { MerchantRow } from '../../db/models/index.js';
 import type { SecretBox } from '../../security/secret-box.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A merchant's webhooks come in bursts; a few seconds of staleness is harmless for a row this route only reads. */
-const MERCHANT_TTL_MS = 5_000;
-const MERCHANT_CACHE_MAX = 1_000;
-
-/**
- * Merchants by id, each kept for a few seconds (bounded; the oldest entry goes
- * first). Holds the pending lookup, so a burst for one merchant reads it once.
- * Unknown ids and failed lookups are not kept.
- */
-function merchantCache(load: (id: string) => Promise<MerchantRow | null>) {
-  const entries = new Map<string, { at: number; merchant: Promise<MerchantRow | null> }>();
-  return (id: string): Promise<MerchantRow | null> => {
-    const now = Date.now();
-    const hit = entries.get(id);
-    if (hit && now - hit.at < MERCHANT_TTL_MS) return hit.merchant;
-    entries.delete(id);
-    if (entries.size >= MERCHANT_CACHE_MAX) entries.delete(entries.keys().next().value as string);
-    const merchant = load(id);
-    entries.set(id, { at: now, merchant });
-    merchant.then(
-      (found) => {
-        if (!found && entries.get(id)?.merchant === merchant) entries.delete(id);
-      },
-      () => {
-        if (entries.get(id)?.merchant === merchant) entries.delete(id);
-      },
-    );
-    return merchant;
-  };
-}
 
 /**
  * Shopify expects an answer within 5 seconds and retries anything but a 2xx:
@@ -48,11 +16,10 @@ function merchantCache(load: (id: string) => Promise<MerchantRow | null>) {
  */
 export function shopifyWebhookRoutes(deps: ConversationDeps & { secrets: SecretBox }) {
   const router = Router();
-  const merchantById = merchantCache((id) => deps.db.models.Merchant.findByPk(id));
   router.post('/shopify/:merchantId', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const { metrics, logger } = deps;
     const merchantId = req.params.merchantId;
-    const merchant = UUID.test(merchantId) ? await merchantById(merchantId) : null;
+    const merchant = UUID.test(merchantId) ? await deps.merchants.byId(merchantId) : null;
     if (!merchant || merchant.platform !== 'shopify') {
       metrics.webhooksRefused.inc({ platform: 'shopify', reason: 'unknown_merchant' });
       throw new NotFoundError('merchant');

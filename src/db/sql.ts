@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import type { Sequelize, Transaction } from 'sequelize';
+
+/**
+ * Parameterised SQL on the hot path, straight on the pg connection that a
+ * Sequelize transaction holds. Sequelize's own `query` inlines every
+ * replacement as an escaped literal and post-processes the result, which cost
+ * more CPU than the statement itself; here each statement is a named prepared
+ * statement (parsed and planned once per connection), its `:name` parameters
+ * become `$n`, and rows come back as pg parses them — through the same
+ * connection, so with the same type parsers Sequelize installed.
+ */
+
+interface PgResult {
+  rows: unknown[];
+  rowCount: number | null;
+}
+
+interface PgConnection {
+  query(config: { text: string; values: unknown[]; name?: string }): Promise<PgResult>;
+}
+
+interface Compiled {
+  name: string;
+  text: string;
+  params: string[];
+}
+
+const compiled = new Map<string, Compiled>();
+/** Statements are written in the source, so this stays small; the bound guards against a caller building SQL from data. */
+const MAX_COMPILED = 2_000;
+
+/**
+ * `:name` → `$n` (the same name reuses its number). Casts (`::jsonb`) and
+ * quoted literals or identifiers are left alone.
+ */
+export function compileNamed(sql: string): Compiled {
+  const hit = compiled.get(sql);
+  if (hit) return hit;
+  const params: string[] = [];
+  let text = '';
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i] as string;
+    if (ch === "'" || ch === '"') {
+      const end = sql.indexOf(ch, i + 1);
+      const stop = end < 0 ? sql.length : end + 1;
+      text += sql.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (ch === ':' && sql[i + 1] === ':') {
+      text += '::';
+      i += 2;
+      continue;
+    }
+    const match = ch === ':' ? /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1)) : null;
+    if (match) {
+      const param = match[0];
+      let index = params.indexOf(param);
+      if (index < 0) index = params.push(param) - 1;
+      text += `$${index + 1}`;
+      i += 1 + param.length;
+      continue;
+    }
+    text += ch;
+    i += 1;
+  }
+  const entry = { name: `cr_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, params };
+  if (compiled.size < MAX_COMPILED) compiled.set(sql, entry);
+  return entry;
+}
+
+export class MissingParameterError extends Error {
+  readonly code = 'sql_missing_parameter';
+  constructor(name: string) {
+    super(`no value given for :${name}`);
+    this.name = 'MissingParameterError';
+  }
+}
+
+function valuesFor(statement: Compiled, replacements: Record<string, unknown>): unknown[] {
+  return statement.params.map((param) => {
+    if (!(param in replacements)) throw new MissingParameterError(param);
+    const value = replacements[param];
+    return value === undefined ? null : value;
+  });
+}
+
+/** The pg client a Sequelize transaction runs on (Sequelize keeps it on the transaction while it is open). */
+function connectionOf(transaction: Transaction): PgConnection {
+  const connection = (transaction as unknown as { connection?: PgConnection }).connection;
+  if (!connection) throw new Error('transaction has no connection (already finished?)');
+  return connection;
+}
+
+export async function queryIn<T>(transaction: Transaction, sql: string, replacements: Record<string, unknown>): Promise<T[]> {
+  const statement = compileNamed(sql);
+  const result = await connectionOf(transaction).query({ name: statement.name, text: statement.text, values: valuesFor(statement, replacements) });
+  return result.rows as T[];
+}
+
+interface ConnectionManager {
+  getConnection(options?: { type?: string }): Promise<PgConnection>;
+  releaseConnection(connection: PgConnection): Promise<void>;
+}
+
+/** One statement on a pooled connection of its own (autocommit). */
+export async function queryAlone<T>(sequelize: Sequelize, sql: string, replacements: Record<string, unknown>): Promise<T[]> {
+  const manager = (sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
+  const connection = await manager.getConnection({ type: 'write' });
+  try {
+    const statement = compileNamed(sql);
+    const result = await connection.query({ name: statement.name, text: statement.text, values: valuesFor(statement, replacements) });
+    return result.rows as T[];
+  } finally {
+    await manager.releaseConnection(connection);
+  }
+}
