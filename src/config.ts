@@ -46,12 +46,17 @@ const EnvSchema = z
     SMS_MAX_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(100)),
     SHUTDOWN_GRACE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(10_000)),
     EMBEDDED_PG_PORT: z.preprocess(emptyToUndefined, port.optional()),
+    ROLE: z.preprocess(emptyToUndefined, z.enum(['all', 'web', 'worker']).default('all')),
   })
   .superRefine((env, ctx) => {
     if (env.SMS_PROVIDER === 'twilio') {
       for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when SMS_PROVIDER=twilio' });
       }
+    }
+    if (env.ROLE !== 'all' && !env.DATABASE_URL) {
+      // The embedded PostgreSQL belongs to the one process that started it.
+      ctx.addIssue({ code: 'custom', path: ['ROLE'], message: `${env.ROLE} needs DATABASE_URL: split roles share an external database` });
     }
     if (env.DATABASE_URL) {
       for (const key of ['ADMIN_TOKEN', 'SECRETS_KEY'] as const) {
@@ -84,6 +89,12 @@ export interface Config {
   smsMaxPerSecond: number;
   shutdownGraceMs: number;
   embeddedPgPort: number | null;
+  /**
+   * What this process does: `all` (HTTP and workers), `web` (HTTP only; jobs
+   * are enqueued for worker processes) or `worker` (timers, outbox and the
+   * reconciler; HTTP serves only health and metrics).
+   */
+  role: 'all' | 'web' | 'worker';
 }
 
 export class ConfigError extends Error {
@@ -125,5 +136,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smsMaxPerSecond: e.SMS_MAX_PER_SECOND,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     embeddedPgPort: e.EMBEDDED_PG_PORT ?? null,
+    role: e.ROLE,
   };
 }

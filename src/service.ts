@@ -91,7 +91,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     provider,
     statusCallbackUrl: config.publicBaseUrl ? `${config.publicBaseUrl}/webhooks/twilio/status` : null,
   };
-  queue.startWorkers(
+  const runsWorkers = config.role !== 'web';
+  if (runsWorkers) queue.startWorkers(
     {
       timer: async (job) => {
         const outcome = await fireTimer(deps, job.timerId, job.revision);
@@ -107,9 +108,19 @@ export async function startService(config: Config, options: ServiceOptions = {})
   // A send still `sending` after two provider timeouts belongs to a process that died mid-call.
   const reconcileOptions = { sendingStaleAfterMs: config.smsTimeoutMs * 2 + 5000 };
   const reconcileNow = () => reconcile(deps, reconcileOptions);
-  await reconcileNow();
+  // The reconciler re-enqueues for the workers, so it runs where they run.
+  let reconciling: Promise<unknown> | null = null;
+  const reconcileTick = () => {
+    if (reconciling) return; // the previous pass is still running
+    reconciling = reconcileNow()
+      .catch((error: unknown) => logger.error({ err: error }, 'reconcile failed'))
+      .finally(() => {
+        reconciling = null;
+      });
+  };
+  if (runsWorkers) await reconcileNow();
   const reconcileTimer = setInterval(() => {
-    reconcileNow().catch((error: unknown) => logger.error({ err: error }, 'reconcile failed'));
+    if (runsWorkers) reconcileTick();
   }, config.reconcileIntervalMs);
   reconcileTimer.unref();
 
@@ -122,6 +133,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     twilioAuthToken: config.twilioAuthToken,
     queuePing: () => queue.ping(),
     isDraining: () => draining,
+    healthOnly: config.role === 'worker',
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening));
@@ -131,7 +143,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${address.port}`;
-  logger.info({ url, queue: queue.backend, sms: provider.name, embedded: embedded !== null }, 'CartRescue is running');
+  logger.info({ url, role: config.role, queue: queue.backend, sms: provider.name, embedded: embedded !== null }, 'CartRescue is running');
 
   let closing: Promise<void> | null = null;
   return {
@@ -144,6 +156,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       closing ??= (async () => {
         draining = true;
         clearInterval(reconcileTimer);
+        if (reconciling) await reconciling;
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await queue.close(config.shutdownGraceMs);

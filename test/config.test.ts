@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       smsMaxPerSecond: 100,
       shutdownGraceMs: 10_000,
       embeddedPgPort: null,
+      role: 'all',
     };
     assert.deepEqual(loadConfig({}), expected);
   });
@@ -143,6 +144,16 @@ describe('loadConfig', () => {
   it('a short ADMIN_TOKEN and a malformed SECRETS_KEY are each named', () => {
     assert.deepEqual(problemsOf({ ADMIN_TOKEN: 'short' }).variables, ['ADMIN_TOKEN']);
     assert.deepEqual(problemsOf({ SECRETS_KEY: 'not a key!' }).variables, ['SECRETS_KEY']);
+  });
+
+  it('ROLE=web or worker needs an external DATABASE_URL, and an unknown ROLE is named', () => {
+    assert.deepEqual(problemsOf({ ROLE: 'worker' }).variables, ['ROLE']);
+    assert.deepEqual(problemsOf({ ROLE: 'web' }).variables, ['ROLE']);
+    assert.deepEqual(problemsOf({ ROLE: 'scheduler' }).variables, ['ROLE']);
+    const external = { DATABASE_URL: 'postgres://db.internal/cartrescue', ADMIN_TOKEN: GOOD_ADMIN_TOKEN, SECRETS_KEY: GOOD_SECRETS_KEY };
+    assert.equal(loadConfig({ ...external, ROLE: 'worker' }).role, 'worker');
+    assert.equal(loadConfig({ ...external, ROLE: 'web' }).role, 'web');
+    assert.equal(loadConfig(external).role, 'all');
   });
 
   it('a DATABASE_URL that is not a URL is named', () => {

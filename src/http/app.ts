@@ -18,6 +18,8 @@ export interface AppDeps extends ConversationDeps {
   twilioAuthToken: string | null;
   queuePing(): Promise<boolean>;
   isDraining(): boolean;
+  /** A worker process answers health and metrics only. */
+  healthOnly?: boolean;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -33,6 +35,11 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(healthRoutes({ sequelize: deps.db.sequelize, queuePing: deps.queuePing, registry: deps.metrics.registry, isDraining: deps.isDraining }));
+  if (deps.healthOnly) {
+    app.use(notFound);
+    app.use(errorHandler(deps.logger));
+    return app;
+  }
   app.use('/webhooks', shopifyWebhookRoutes(deps));
   app.use('/webhooks/twilio', twilioWebhookRoutes({ ...deps, authToken: deps.twilioAuthToken }));
 
