@@ -18,6 +18,8 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createQueueEngine, type QueueBackendConfig } from './queue/queue-engine.js';
 import { SecretBox } from './security/secret-box.js';
+import { suppressionKey } from './security/suppression-key.js';
+import { createSuppression } from './compliance/suppression.js';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -59,6 +61,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
       ? { adminToken: config.adminToken, secretsKey: config.secretsKey, generated: false }
       : await loadLocalSecrets(config.dataDir, { adminToken: config.adminToken, secretsKey: config.secretsKey });
 
+  // Read before the database and the queue open, so a key that cannot be read stops the start early.
+  const suppression = createSuppression(suppressionKey(config.suppressionKey, local.secretsKey));
+
   const db = openDatabase(databaseUrl, logger);
   const applied = await migrate(db.sequelize, logger);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -83,7 +88,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         })
       : createConsoleProvider({ logger }));
 
-  const deps: ConversationDeps = { db, clock, ids, logger, dispatcher: queue, metrics };
+  const deps: ConversationDeps = { db, clock, ids, logger, dispatcher: queue, metrics, suppression };
   const deliveryDeps = {
     ...deps,
     provider,

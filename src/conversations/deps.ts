@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../clock.js';
+import type { Suppression } from '../compliance/suppression.js';
 import type { Database } from '../db/database.js';
 import type { Metrics } from '../metrics.js';
 
@@ -24,4 +25,6 @@ export interface ConversationDeps {
   logger: Logger;
   dispatcher: Dispatcher;
   metrics: Metrics;
+  /** Digests of phones that must never be texted again; keyed from the configuration. */
+  suppression: Suppression;
 }
