@@ -177,6 +177,9 @@ async function eraseThread(
 }
 
 /** Cart contents go; totals, currency, statuses, tokens and revenue stay as anonymous counts. */
+const ERASE_CART_CONTENTS = `UPDATE abandoned_carts SET phone = NULL, first_name = NULL, locale = NULL, line_items = '[]'::jsonb,
+  addresses = '[]'::jsonb, recovery_url = NULL, consent_evidence = '{}'::jsonb, updated_at = clock_timestamp()`;
+
 async function eraseCarts(
   deps: Deps,
   transaction: Transaction,
@@ -187,11 +190,25 @@ async function eraseCarts(
   const carts = await selectRows<{ id: string }>(
     deps,
     transaction,
-    `UPDATE abandoned_carts SET phone = NULL, first_name = NULL, locale = NULL, line_items = '[]'::jsonb, addresses = '[]'::jsonb,
-       recovery_url = NULL, consent_evidence = '{}'::jsonb, updated_at = clock_timestamp()
-     WHERE merchant_id = :merchantId AND (phone = :phone OR customer_id = :customerId)
-     RETURNING id`,
+    `${ERASE_CART_CONTENTS} WHERE merchant_id = :merchantId AND (phone = :phone OR customer_id = :customerId) RETURNING id`,
     { merchantId, phone, customerId },
+  );
+  return carts.length;
+}
+
+/**
+ * Carts that belong to no shopper (checkouts without a usable phone) still
+ * hold names, items and addresses: a shop's erasure clears them too.
+ */
+export async function eraseUnownedCarts(deps: Deps, transaction: Transaction, merchantId: string): Promise<number> {
+  const carts = await selectRows<{ id: string }>(
+    deps,
+    transaction,
+    `${ERASE_CART_CONTENTS} WHERE merchant_id = :merchantId AND customer_id IS NULL
+       AND (line_items <> '[]'::jsonb OR addresses <> '[]'::jsonb OR first_name IS NOT NULL OR recovery_url IS NOT NULL
+         OR phone IS NOT NULL OR locale IS NOT NULL OR consent_evidence <> '{}'::jsonb)
+     RETURNING id`,
+    { merchantId },
   );
   return carts.length;
 }
