@@ -19,6 +19,16 @@ export const up: MigrationFn<Sequelize> = async ({ context: sequelize }) => {
       CONSTRAINT suppressions_merchant_phone UNIQUE (merchant_id, phone_hmac)
     );
 
+    -- Whether a phone is suppressed, asked when a shopper's row is created. VOLATILE plpgsql (never
+    -- inlined) so that, under READ COMMITTED, it reads with a snapshot of its own: an insert that
+    -- waited for a concurrent erasure of the same phone sees the suppression that erasure committed.
+    CREATE FUNCTION phone_suppressed(merchant uuid, digest text) RETURNS boolean
+    LANGUAGE plpgsql VOLATILE AS $$
+    BEGIN
+      RETURN EXISTS (SELECT 1 FROM suppressions s WHERE s.merchant_id = merchant AND s.phone_hmac = digest);
+    END;
+    $$;
+
     CREATE TABLE privacy_requests (
       id uuid PRIMARY KEY,
       merchant_id uuid NOT NULL REFERENCES merchants(id),
@@ -36,5 +46,8 @@ export const up: MigrationFn<Sequelize> = async ({ context: sequelize }) => {
 };
 
 export const down: MigrationFn<Sequelize> = async ({ context: sequelize }) => {
-  await sequelize.query(`DROP TABLE IF EXISTS privacy_requests, suppressions;`);
+  await sequelize.query(`
+    DROP FUNCTION IF EXISTS phone_suppressed(uuid, text);
+    DROP TABLE IF EXISTS privacy_requests, suppressions;
+  `);
 };

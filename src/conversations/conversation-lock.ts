@@ -30,14 +30,15 @@ export async function ensureConversation(
   // the customer already exists (or a concurrent writer is inserting it), the
   // CTE inserts nothing and the statements below find or create the thread.
   // A RETURNING expression runs only for a row actually inserted, so the
-  // suppression list is probed (one index lookup) only for a new shopper.
+  // suppression list is probed (one index lookup) only for a new shopper; the
+  // function reads with its own snapshot, so an insert that waited for an
+  // erasure of this phone to commit sees the suppression it wrote.
   const created = await sequelize.query<{ id: string; suppressed: boolean }>(
     `WITH customer AS (
        INSERT INTO customers (id, merchant_id, phone, consent_status, timezone_candidates, created_at, updated_at)
        VALUES (:customerId, :merchantId, :phone, 'none', '[]'::jsonb, :now, :now)
        ON CONFLICT (merchant_id, phone) DO NOTHING
-       RETURNING id,
-         EXISTS (SELECT 1 FROM suppressions s WHERE s.merchant_id = :merchantId AND s.phone_hmac = :phoneHmac) AS suppressed),
+       RETURNING id, phone_suppressed(:merchantId, :phoneHmac) AS suppressed),
      conversation AS (
        INSERT INTO conversations (id, merchant_id, customer_id, phone, state, snapshot, version, needs_agent, created_at, updated_at)
        SELECT :id, :merchantId, customer.id, :phone, :state, :snapshot::jsonb, 0, false, :now, :now FROM customer

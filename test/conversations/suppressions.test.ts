@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { QueryTypes } from 'sequelize';
 import { phoneDigest } from '../../src/compliance/suppression.js';
+import { erasePhone } from '../../src/conversations/erasure.js';
 import { suppressionKey } from '../../src/security/suppression-key.js';
 import { ACCOUNT_SID, checkoutFor, eventually, startHarness, type Harness, type TestMerchant } from '../support/harness.js';
 import { reachableRecipient } from '../support/reachable-recipient.js';
@@ -126,5 +127,35 @@ describe('suppression list follows consent', { concurrency: true }, () => {
     await h.postInbound(merchant, recipient.phone, 'START');
     assert.equal((await h.conversation(merchant, recipient.phone)).consent, 'confirmed');
     assert.deepEqual(await suppressionsOf(merchant.id, recipient.phone), []);
+  });
+
+  test('a checkout that arrives while the erasure of a never-opted-out shopper is committing still starts opted out', async () => {
+    const { recipient } = await asked();
+    assert.equal((await h.conversation(merchant, recipient.phone)).consent, 'requested');
+    const sentBefore = h.twilio.messagesTo(recipient.phone).length;
+    let erased!: () => void;
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (erased = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const erasing = h.service.deps.db.sequelize.transaction(async (transaction) => {
+      await erasePhone(h.service.deps, transaction, merchant.id, recipient.phone, { source: 'api', evidence: { request: 'test' } });
+      erased();
+      await held; // erased and suppressed, not yet committed
+    });
+    await done;
+    // The new checkout's customer insert waits on the erased row's unique key until the erasure commits.
+    const checkout = h.postCheckout(merchant, checkoutFor(recipient));
+    await sleep(300);
+    release();
+    await erasing;
+    assert.equal((await checkout).status, 200);
+    const conversation = await eventually(async () => {
+      const c = await h.conversation(merchant, recipient.phone);
+      return c?.cart ? c : undefined;
+    });
+    assert.equal(conversation.consent, 'revoked', 'the suppression committed while the checkout waited is seen');
+    assert.equal(conversation.state, 'optedOut');
+    await sleep(2500);
+    assert.equal(h.twilio.messagesTo(recipient.phone).length, sentBefore);
   });
 });
