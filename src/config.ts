@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKeyOf32Bytes } from './security/secret-box.js';
 
 /**
  * The only reader of `process.env`. Everything else receives a `Config`.
@@ -15,6 +16,11 @@ const port = z
   .pipe(z.number().int().min(0).max(65535));
 
 const optionalString = z.preprocess(emptyToUndefined, z.string().min(1).optional());
+
+/** 32 random bytes written as base64 or hex: the shape of every key this service is given. */
+const KEY_TEXT = /^[A-Za-z0-9+/=_-]{43,}$/;
+const KEY_MESSAGE = 'must be 32 random bytes, base64 or hex encoded';
+const keyText = z.string().regex(KEY_TEXT, KEY_MESSAGE);
 const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
 
 const EnvSchema = z
@@ -26,11 +32,13 @@ const EnvSchema = z
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.data')),
     PUBLIC_BASE_URL: optionalUrl,
     ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
-    SECRETS_KEY: z.preprocess(
+    SECRETS_KEY: z.preprocess(emptyToUndefined, keyText.optional()),
+    // Checked to the byte here, not at first use: a wrong key would silently change every suppression digest.
+    SUPPRESSION_KEY: z.preprocess(
       emptyToUndefined,
       z
         .string()
-        .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'must be 32 random bytes, base64 or hex encoded')
+        .refine((text) => KEY_TEXT.test(text) && isKeyOf32Bytes(text), KEY_MESSAGE)
         .optional(),
     ),
     SMS_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['console', 'twilio']).default('console')),
@@ -77,6 +85,11 @@ export interface Config {
   /** Null only in embedded mode, where one is generated into `dataDir`. */
   adminToken: string | null;
   secretsKey: string | null;
+  /**
+   * Keys the HMAC of the phones that must never be texted again. Null means:
+   * derived from the secrets key (so rotating that key would change the digests).
+   */
+  suppressionKey: string | null;
   sms:
     | { provider: 'console' }
     | { provider: 'twilio'; accountSid: string; authToken: string; apiBaseUrl: string | null };
@@ -120,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null,
     adminToken: e.ADMIN_TOKEN ?? null,
     secretsKey: e.SECRETS_KEY ?? null,
+    suppressionKey: e.SUPPRESSION_KEY ?? null,
     sms:
       e.SMS_PROVIDER === 'twilio'
         ? {

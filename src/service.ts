@@ -19,6 +19,8 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createQueueEngine, type QueueBackendConfig } from './queue/queue-engine.js';
 import { SecretBox } from './security/secret-box.js';
+import { suppressionKey } from './security/suppression-key.js';
+import { createSuppression } from './compliance/suppression.js';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -60,6 +62,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
       ? { adminToken: config.adminToken, secretsKey: config.secretsKey, generated: false }
       : await loadLocalSecrets(config.dataDir, { adminToken: config.adminToken, secretsKey: config.secretsKey });
 
+  // Read before the database and the queue open, so a key that cannot be read stops the start early.
+  const suppression = createSuppression(suppressionKey(config.suppressionKey, local.secretsKey));
+
   const db = openDatabase(databaseUrl, logger);
   const applied = await migrate(db.sequelize, logger);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -85,7 +90,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       : createConsoleProvider({ logger }));
 
   const merchants = merchantCache((id) => db.models.Merchant.findByPk(id));
-  const deps: ConversationDeps = { db, clock, ids, logger, dispatcher: queue, metrics, merchants };
+  const deps: ConversationDeps = { db, clock, ids, logger, dispatcher: queue, metrics, merchants, suppression };
   const deliveryDeps = {
     ...deps,
     provider,

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       publicBaseUrl: null,
       adminToken: null,
       secretsKey: null,
+      suppressionKey: null,
       sms: { provider: 'console' },
       twilioAuthToken: null,
       logLevel: 'info',
@@ -182,6 +183,38 @@ describe('loadConfig', () => {
       assert.equal(loadConfig({ PUBLIC_BASE_URL: given }).publicBaseUrl, expected);
     });
   }
+});
+
+describe('SUPPRESSION_KEY', () => {
+  const hexKey = 'ab'.repeat(32);
+  const base64Key = Buffer.alloc(32, 7).toString('base64');
+
+  it('is optional: unset (or empty) leaves it to be derived from the secrets key', () => {
+    assert.equal(loadConfig({}).suppressionKey, null);
+    assert.equal(loadConfig({ SUPPRESSION_KEY: '' }).suppressionKey, null);
+  });
+
+  it('takes 32 bytes written as hex or as base64', () => {
+    assert.equal(loadConfig({ SUPPRESSION_KEY: hexKey }).suppressionKey, hexKey);
+    assert.equal(loadConfig({ SUPPRESSION_KEY: base64Key }).suppressionKey, base64Key);
+  });
+
+  for (const [label, value] of [
+    ['not base64 or hex', 'not a key!'],
+    ['too short', 'abc123'],
+    ['31 bytes of hex', 'ab'.repeat(31) + 'a'],
+    ['48 bytes of base64', Buffer.alloc(48, 1).toString('base64')],
+  ] as const) {
+    it(`a key that is ${label} fails start-up naming SUPPRESSION_KEY and nothing else`, () => {
+      assert.deepEqual(problemsOf({ SUPPRESSION_KEY: value }).variables, ['SUPPRESSION_KEY']);
+    });
+  }
+
+  it('is checked alongside DATABASE_URL without being required by it', () => {
+    const env = { DATABASE_URL: 'postgres://cart:rescue@db.internal:5432/cartrescue', ADMIN_TOKEN: GOOD_ADMIN_TOKEN, SECRETS_KEY: GOOD_SECRETS_KEY };
+    assert.equal(loadConfig(env).suppressionKey, null);
+    assert.deepEqual(problemsOf({ ...env, SUPPRESSION_KEY: 'short' }).variables, ['SUPPRESSION_KEY']);
+  });
 });
 
 describe('start-up with a bad configuration', () => {

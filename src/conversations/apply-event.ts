@@ -8,6 +8,7 @@ import type { LockedConversation } from './conversation-lock.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
 import { appendConsent, type ConsentRecord } from './consent-ledger.js';
 import { disclosureFor, messageBody } from './message-body.js';
+import { followConsentChange } from './suppressions.js';
 import {
   execute,
   findCartFacts,
@@ -288,6 +289,15 @@ async function applyEffect(
           ...disclosureFor(effect.change, merchant, result),
           previous: customer.consentStatus,
         },
+        at: now,
+      });
+      // The suppression list moves with consent, in this transaction: it is what outlives an erasure.
+      await followConsentChange(deps, transaction, {
+        merchantId: merchant.id,
+        phone: customer.phone,
+        change: effect.change,
+        source: effect.source,
+        previous: customer.consentStatus,
         at: now,
       });
       if (next !== customer.consentStatus) {

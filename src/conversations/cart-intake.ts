@@ -33,7 +33,9 @@ export async function ingestCartUpdated(
       if (locked) locks.set(id, locked);
     }
     const locked = event.phone && conversationId ? locks.get(conversationId) : undefined;
-    const cart = await upsertCart(deps, transaction, merchant, event, locked ?? null);
+    // An opted-out (or erased) shopper is never texted about a cart: we keep that it happened and its total, not what was in it.
+    const withheld = locked?.customer.consentStatus === 'revoked';
+    const cart = await upsertCart(deps, transaction, merchant, withheld ? withoutContents(event) : event, locked ?? null);
     if (!cart.applied) {
       // An order already closed this cart, or this is an older update arriving late.
       return { status: 'processed', cartId: cart.id, conversationId: cart.conversationId, reason: 'stale_update' };
@@ -45,12 +47,14 @@ export async function ingestCartUpdated(
       deps.logger.info({ merchantId: merchant.id, cartId: cart.id }, 'checkout has no usable phone; nothing will be sent');
       return { status: 'processed', cartId: cart.id, conversationId: null, reason: 'no_phone' };
     }
-    const zones = mergeZones(locked.customer.timezoneCandidates, candidateZones(merchant, locked.customer.phone, event.cart.addresses));
-    // Skipped when nothing changes (a returning shopper from the same places).
-    await updateCustomer(deps, transaction, locked.customer, {
-      timezoneCandidates: zones,
-      firstName: event.cart.firstName ?? locked.customer.firstName,
-    });
+    if (!withheld) {
+      const zones = mergeZones(locked.customer.timezoneCandidates, candidateZones(merchant, locked.customer.phone, event.cart.addresses));
+      // Skipped when nothing changes (a returning shopper from the same places).
+      await updateCustomer(deps, transaction, locked.customer, {
+        timezoneCandidates: zones,
+        firstName: event.cart.firstName ?? locked.customer.firstName,
+      });
+    }
     const applied = await applyEvent(
       deps,
       transaction,
@@ -89,6 +93,16 @@ async function findCartOwner(
     { merchantId, checkoutToken },
   );
   return rows[0] ?? null;
+}
+
+/** The checkout without anything that says who bought what: totals, currency and tokens stay. */
+function withoutContents(event: CartUpdated): CartUpdated {
+  return {
+    ...event,
+    phone: null,
+    consent: { ...event.consent, evidence: {} },
+    cart: { ...event.cart, lineItems: [], recoveryUrl: null, firstName: null, locale: null, addresses: [] },
+  };
 }
 
 function cartValues(event: CartUpdated) {

@@ -28,20 +28,39 @@ export async function ensureConversation(
   // Common case, a shopper we have never seen: both rows in one round trip. When
   // the customer already exists (or a concurrent writer is inserting it), the
   // CTE inserts nothing and the statements below find or create the thread.
-  const created = await selectRows<{ id: string }>(
+  // A RETURNING expression runs only for a row actually inserted, so the
+  // suppression list is probed (one index lookup) only for a new shopper; the
+  // function reads with its own snapshot, so an insert that waited for an
+  // erasure of this phone to commit sees the suppression it wrote.
+  const created = await selectRows<{ id: string; suppressed: boolean }>(
     deps,
     transaction,
     `WITH customer AS (
        INSERT INTO customers (id, merchant_id, phone, consent_status, timezone_candidates, created_at, updated_at)
        VALUES (:customerId, :merchantId, :phone, 'none', '[]'::jsonb, :now, :now)
        ON CONFLICT (merchant_id, phone) DO NOTHING
+       RETURNING id, phone_suppressed(:merchantId, :phoneHmac) AS suppressed),
+     conversation AS (
+       INSERT INTO conversations (id, merchant_id, customer_id, phone, state, snapshot, version, needs_agent, created_at, updated_at)
+       SELECT :id, :merchantId, customer.id, :phone, :state, :snapshot::jsonb, 0, false, :now, :now FROM customer
        RETURNING id)
-     INSERT INTO conversations (id, merchant_id, customer_id, phone, state, snapshot, version, needs_agent, created_at, updated_at)
-     SELECT :id, :merchantId, customer.id, :phone, :state, :snapshot::jsonb, 0, false, :now, :now FROM customer
-     RETURNING id`,
-    { ...fresh, customerId },
+     SELECT conversation.id, customer.suppressed FROM conversation, customer`,
+    { ...fresh, customerId, phoneHmac: deps.suppression.digest(phone) },
   );
-  if (created[0]) return created[0].id;
+  if (created[0]) {
+    // A phone that opted out (or was erased) comes back as a new shopper: they start opted out,
+    // and the machine's opted-out handling keeps every text from them. Rare, so a second statement.
+    if (created[0].suppressed) {
+      await execute(
+        deps,
+        transaction,
+        `UPDATE customers SET consent_status = 'revoked', consent_updated_at = :now, updated_at = :now WHERE id = :customerId`,
+        { now, customerId },
+      );
+      deps.logger.info({ merchantId, customerId }, 'a suppressed phone came back; the shopper starts opted out');
+    }
+    return created[0].id;
+  }
   // Two statements, not one: under READ COMMITTED only a new statement sees a
   // row that a concurrent transaction inserted and committed while we waited.
   await execute(

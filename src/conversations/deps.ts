@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../clock.js';
+import type { Suppression } from '../compliance/suppression.js';
 import type { Database } from '../db/database.js';
 import type { Metrics } from '../metrics.js';
 import type { MerchantLookup } from './merchant-cache.js';
@@ -27,4 +28,6 @@ export interface ConversationDeps {
   metrics: Metrics;
   /** Merchants by id, cached for a few seconds. */
   merchants: MerchantLookup;
+  /** Digests of phones that must never be texted again; keyed from the configuration. */
+  suppression: Suppression;
 }

@@ -5,6 +5,8 @@ import { authenticate } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
 import { consentRoutes } from './routes/consent.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { customerRoutes } from './routes/customers.js';
+import { privacyRequestRoutes } from './routes/privacy-requests.js';
 import { healthRoutes } from './routes/health.js';
 import { merchantRoutes } from './routes/merchants.js';
 import { shopifyWebhookRoutes } from './routes/shopify-webhook.js';
@@ -54,6 +56,8 @@ export function createApp(deps: AppDeps): Express {
   );
   api.use(conversationRoutes(deps));
   api.use(consentRoutes(deps));
+  api.use(customerRoutes(deps));
+  api.use(privacyRequestRoutes(deps));
   app.use('/api/v1', api);
 
   app.use(notFound);

@@ -43,11 +43,20 @@ export class SecretBoxError extends Error {
   }
 }
 
-function decodeKey(encoded: string): Buffer {
-  const candidates = [/^[0-9a-f]{64}$/i.test(encoded) ? Buffer.from(encoded, 'hex') : null, Buffer.from(encoded, 'base64')];
-  const key = candidates.find((candidate) => candidate?.length === 32);
-  if (!key) throw new SecretBoxError('SECRETS_KEY must decode to exactly 32 bytes (hex or base64)');
+/** The 32 key bytes of a key written as hex or base64. Shared by every key the configuration holds. */
+export function decodeKey(encoded: string, name = 'SECRETS_KEY'): Buffer {
+  const key = keyBytes(encoded);
+  if (!key) throw new SecretBoxError(`${name} must decode to exactly 32 bytes (hex or base64)`);
   return key;
+}
+
+export function isKeyOf32Bytes(encoded: string): boolean {
+  return keyBytes(encoded) !== null;
+}
+
+function keyBytes(encoded: string): Buffer | null {
+  const candidates = [/^[0-9a-f]{64}$/i.test(encoded) ? Buffer.from(encoded, 'hex') : null, Buffer.from(encoded, 'base64')];
+  return candidates.find((candidate) => candidate?.length === 32) ?? null;
 }
 
 export function generateKey(): string {

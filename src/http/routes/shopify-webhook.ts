@@ -3,6 +3,7 @@ import type { ConversationDeps } from '../../conversations/deps.js';
 import { ingestCartUpdated } from '../../conversations/cart-intake.js';
 import { recordUnappliedDelivery } from '../../conversations/deliveries.js';
 import { ingestOrderPlaced } from '../../conversations/order-intake.js';
+import { handlePrivacyRequest } from '../../conversations/privacy-requests.js';
 import { AppError, NotFoundError } from '../../errors.js';
 import { parseShopifyWebhook } from '../../integrations/shopify/shopify-webhook.js';
 import type { SecretBox } from '../../security/secret-box.js';
@@ -12,7 +13,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Shopify expects an answer within 5 seconds and retries anything but a 2xx:
  * we verify, record and apply in one transaction and answer; texts go later
- * from the outbox.
+ * from the outbox. Privacy webhooks (data requests and erasures) arrive here
+ * too, signed the same way.
  */
 export function shopifyWebhookRoutes(deps: ConversationDeps & { secrets: SecretBox }) {
   const router = Router();
@@ -40,8 +42,15 @@ export function shopifyWebhookRoutes(deps: ConversationDeps & { secrets: SecretB
       throw error;
     }
     const receipt = { platform: 'shopify', eventId: parsed.eventId, topic: parsed.topic };
-    if (parsed.kind !== 'event') {
-      const reason = parsed.kind === 'ignored' ? parsed.reason : 'privacy_request_not_handled_here';
+    if (parsed.kind === 'privacy') {
+      const outcome = await handlePrivacyRequest(deps, merchant, parsed.request, receipt);
+      metrics.webhooksReceived.inc({ platform: 'shopify', topic: parsed.topic });
+      logger.info({ merchantId: merchant.id, topic: parsed.topic, eventId: parsed.eventId, outcome: outcome.status }, 'shopify privacy webhook processed');
+      res.status(200).json(outcome);
+      return;
+    }
+    if (parsed.kind === 'ignored') {
+      const { reason } = parsed;
       await recordUnappliedDelivery(deps, merchant.id, receipt, 'ignored', reason);
       metrics.webhooksRefused.inc({ platform: 'shopify', reason });
       logger.info({ merchantId: merchant.id, topic: parsed.topic, eventId: parsed.eventId, reason }, 'shopify webhook ignored');

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CartEvent } from '../../domain/cart-event.js';
+import type { PrivacyRequest } from '../../domain/privacy-request.js';
 import { InvalidAmountError } from '../../domain/money.js';
 import { AppError, InvalidSignatureError } from '../../errors.js';
 import { mapCheckout, mapOrder, type ShopifyEventMeta } from './shopify-mapper.js';
@@ -10,6 +11,14 @@ import {
   type ShopifyWebhookHeaders,
 } from './shopify-schemas.js';
 import { verifyShopifyHmac } from './shopify-signature.js';
+import {
+  mapCustomerRedact,
+  mapDataRequest,
+  mapShopRedact,
+  shopifyCustomerRedactSchema,
+  shopifyDataRequestSchema,
+  shopifyShopRedactSchema,
+} from './shopify-privacy.js';
 
 export type ShopifyPayloadErrorCode = 'malformed_payload' | 'invalid_payload' | 'missing_event_id' | 'missing_topic';
 
@@ -26,7 +35,7 @@ export type ShopifyPrivacyTopic = (typeof SHOPIFY_PRIVACY_TOPICS)[number];
 export type ShopifyWebhookResult =
   | { kind: 'event'; topic: string; eventId: string; shopDomain: string | null; event: CartEvent }
   | { kind: 'ignored'; topic: string; eventId: string; reason: string }
-  | { kind: 'privacy'; topic: ShopifyPrivacyTopic; eventId: string; payload: unknown };
+  | { kind: 'privacy'; topic: ShopifyPrivacyTopic; eventId: string; request: PrivacyRequest };
 
 export interface ShopifyWebhookInput {
   rawBody: Buffer;
@@ -87,6 +96,17 @@ function mapWith<T>(map: () => T, topic: string): T {
   }
 }
 
+function mapPrivacy(topic: ShopifyPrivacyTopic, payload: unknown, eventId: string): PrivacyRequest {
+  switch (topic) {
+    case 'customers/data_request':
+      return mapDataRequest(parsePayload(shopifyDataRequestSchema, payload, topic), { eventId });
+    case 'customers/redact':
+      return mapCustomerRedact(parsePayload(shopifyCustomerRedactSchema, payload, topic), { eventId });
+    case 'shop/redact':
+      return mapShopRedact(parsePayload(shopifyShopRedactSchema, payload, topic), { eventId });
+  }
+}
+
 function mapEvent(topic: string, payload: unknown, meta: ShopifyEventMeta): CartEvent | null {
   switch (topic) {
     case 'checkouts/create':
@@ -134,7 +154,7 @@ export function parseShopifyWebhook(input: ShopifyWebhookInput): ShopifyWebhookR
   const topic = headers['x-shopify-topic'];
   if (!topic) throw new ShopifyPayloadError('missing_topic', 'X-Shopify-Topic is required');
 
-  if (isPrivacyTopic(topic)) return { kind: 'privacy', topic, eventId, payload };
+  if (isPrivacyTopic(topic)) return { kind: 'privacy', topic, eventId, request: mapPrivacy(topic, payload, eventId) };
 
   const event = mapEvent(topic, payload, { eventId, occurredAt: occurredAt(headers, payload, input.receivedAt) });
   if (!event) return { kind: 'ignored', topic, eventId, reason: 'unknown_topic' };
