@@ -15,11 +15,16 @@
  * 1000), --cpu-prof, --heap-snapshot (heap snapshots of the service before
  * phase 1 and after the settle), --settle <s> (default 10),
  * --stall <s> (default 60), --log-level (default warn), --redis-db N (force
- * that Redis DB index and flush it; by default the first empty one from 7 up).
+ * that Redis DB index and flush it; by default the first empty one from 7 up),
+ * --workers N (Redis mode: one ROLE=web process and N ROLE=worker processes
+ * instead of one process doing both; default 0), --pg-socket DIR (Redis mode:
+ * reach PostgreSQL through its Unix socket in DIR rather than TCP),
+ * --worker-nice N (with --workers: run the workers at that nice level, so
+ * webhook answers come first when the machine is saturated).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, setPriority, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FLOW_TEMPLATES } from '../src/templates/system-messages.js';
@@ -30,7 +35,14 @@ import { cpuMeter, type CpuShares } from './lib/cpu-usage.js';
 import { endToEnd, providerWatch, type EndToEnd, type Watch } from './lib/end-to-end.js';
 import { prepareMode, type Mode } from './lib/environments.js';
 import { closedLoop, createClient, openLoop, summarise, type LatencySummary, type LoadProgress } from './lib/http-load.js';
+import { serviceGroup, type ServiceGroup } from './lib/service-group.js';
 import { startServiceProcess, type MemoryProbe, type ServiceProcess } from './lib/service-process.js';
+
+/** The same database, reached through PostgreSQL's Unix socket in `dir` (pg and Sequelize read `?host=`). */
+function viaSocket(url: string, dir: string): string {
+  const parsed = new URL(url);
+  return `postgres://${parsed.username}@localhost${parsed.pathname}?host=${encodeURIComponent(dir)}`;
+}
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ACCOUNT_SID = 'AC' + 'b3e1c0d4e5f60718293a4b5c6d7e8f90';
@@ -56,9 +68,12 @@ const args = {
   stallS: Number(flag('stall', '60')),
   logLevel: flag('log-level', 'warn'),
   redisDb: process.argv.includes('--redis-db') ? Number(flag('redis-db', 'NaN')) : null,
+  workers: Number(flag('workers', '0')),
+  workerNice: Number(flag('worker-nice', '0')),
+  pgSocket: flag('pg-socket', ''),
 };
-if (!['redis', 'embedded', 'both'].includes(args.mode) || !(args.count > 0) || !(args.rate > 0) || !(args.e2eCount >= 0)) {
-  process.stderr.write('usage: webhook-throughput.ts [--mode redis|embedded|both] [--count N] [--rate R] [--e2e-count N] [--concurrency C]\n');
+if (process.argv.includes('--help') || !['redis', 'embedded', 'both'].includes(args.mode) || !(args.count > 0) || !(args.rate > 0) || !(args.e2eCount >= 0) || !(args.workers >= 0)) {
+  process.stderr.write('usage: webhook-throughput.ts [--mode redis|embedded|both] [--count N] [--rate R] [--e2e-count N] [--concurrency C] [--workers N] [--pg-socket DIR]\n');
   process.exit(2);
 }
 const modes: Mode[] = args.mode === 'both' ? ['redis', 'embedded'] : [args.mode as Mode];
@@ -190,15 +205,20 @@ async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throu
   try {
     result.code = codeVersion();
     log(`[${mode}] starting the service (code ${result.code.commit}${result.code.dirty.length > 0 ? '+uncommitted' : ''}): ${environment.describe}`);
-    service = await startServiceProcess({
+    const split = mode === 'redis' && args.workers > 0;
+    const databaseUrl = environment.env.DATABASE_URL;
+    const start = (role: 'all' | 'web' | 'worker') =>
+      startServiceProcess({
       cwd: ROOT,
       nodeArgs: ['--expose-gc', ...(args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', diagDir] : [])],
       preload: ['./bench/lib/service-preload.ts'],
       onExit: (info) => {
-        if (!stopping) log(`[${mode}] the service exited on its own during the run: ${JSON.stringify(info)}`);
+        if (!stopping) log(`[${mode}] the service (${role}) exited on its own during the run: ${JSON.stringify(info)}`);
       },
       env: {
         ...environment.env,
+        ...(databaseUrl && args.pgSocket && mode === 'redis' ? { DATABASE_URL: viaSocket(databaseUrl, args.pgSocket) } : {}),
+        ROLE: role,
         PORT: '0',
         HOST: '127.0.0.1',
         SMS_PROVIDER: 'twilio',
@@ -212,10 +232,22 @@ async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throu
         ...(args.heapSnapshot ? { BENCH_HEAP_SNAPSHOT_DIR: diagDir } : {}),
       },
     });
+    if (split) {
+      const web = await start('web');
+      const workers: ServiceProcess[] = [];
+      for (let i = 0; i < args.workers; i++) {
+        const worker = await start('worker');
+        if (args.workerNice) setPriority(worker.pid, args.workerNice);
+        workers.push(worker);
+      }
+      service = serviceGroup(web, workers);
+    } else {
+      service = await start('all');
+    }
     result.rssMb.afterStart = service.rssMb();
     const merchantId = await createMerchant(service.url, environment.adminToken);
     const watch = providerWatch(twilio);
-    const meter = cpuMeter(service.pid, environment.databaseName);
+    const meter = cpuMeter('pids' in service ? (service as ServiceGroup).pids : [service.pid], environment.databaseName);
     if (args.heapSnapshot) mkdirSync(diagDir, { recursive: true });
     result.afterGc.beforePhase1 = await service.probeMemory();
     result.rssMb.beforePhase1 = service.rssMb();
@@ -335,7 +367,8 @@ async function main(): Promise<void> {
 
   const codeAfter = codeVersion();
   const changed = codeAfter.commit !== code.commit || codeAfter.dirty.join() !== code.dirty.join();
-  process.stdout.write(`\nCartRescue webhook benchmark, ${startedAt.toISOString()}, code ${code.commit}${code.dirty.length > 0 ? '+uncommitted' : ''}${changed ? ` (CHANGED during the run, now ${codeAfter.commit})` : ''}, ${cpus().length} CPU(s), node ${process.version}, SMS_MAX_PER_SECOND=${args.smsPerSecond}\n`);
+  const shape = `${args.workers > 0 ? `web + ${args.workers} worker process(es)` : 'one process'}${args.pgSocket ? ', PostgreSQL over its Unix socket' : ''} (Redis mode)`;
+  process.stdout.write(`\nCartRescue webhook benchmark, ${startedAt.toISOString()}, code ${code.commit}${code.dirty.length > 0 ? '+uncommitted' : ''}${changed ? ` (CHANGED during the run, now ${codeAfter.commit})` : ''}, ${cpus().length} CPU(s), node ${process.version}, SMS_MAX_PER_SECOND=${args.smsPerSecond}, ${shape}\n`);
   printTable(results);
   const checks = verdicts(results);
   for (const [name, v] of Object.entries(checks)) process.stdout.write(`${v.pass ? 'PASS' : 'FAIL'}  ${name} = ${v.value ?? '-'} (target ${v.target})\n`);

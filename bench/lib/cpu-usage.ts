@@ -79,15 +79,19 @@ interface Snapshot {
   byGroup: Map<number, { group: keyof CpuShares; cpuS: number }>;
 }
 
-/** `databaseName`: the service's database on the shared server; null in embedded mode (its PostgreSQL is a child). */
-export function cpuMeter(servicePid: number, databaseName: string | null) {
+/**
+ * `servicePids`: the service's processes (one, or a web process and its
+ * workers). `databaseName`: the service's database on the shared server; null
+ * in embedded mode (its PostgreSQL is a child).
+ */
+export function cpuMeter(servicePids: number[], databaseName: string | null) {
   const take = (): Snapshot => {
     const procs = readProcs();
-    const family = descendants(procs, servicePid);
+    const family = new Set(servicePids.flatMap((pid) => [...descendants(procs, pid)]));
     const byGroup = new Map<number, { group: keyof CpuShares; cpuS: number }>();
     for (const p of procs.values()) {
       let group: keyof CpuShares | null = null;
-      if (p.pid === servicePid) group = 'service';
+      if (servicePids.includes(p.pid)) group = 'service';
       else if (family.has(p.pid) && p.comm.startsWith('postgres')) group = 'postgres';
       else if (databaseName && p.comm.startsWith('postgres') && p.cmdline.includes(` ${databaseName} `)) group = 'postgres';
       else if (p.comm.startsWith('redis-server')) group = 'redis';
