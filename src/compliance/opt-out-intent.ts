@@ -42,22 +42,12 @@
  * and keeps this module free of a large import.
  */
 import { classifyKeyword } from './keywords.js';
-import {
-  CANONICAL,
-  DECLINE,
-  FUZZY_PROTECT,
-  FUZZY_TARGETS,
-  LANGUAGE_HINTS,
-  NAME_RULES,
-  OPT_OUT_RULES,
-  PHRASE_FOLDS,
-  RESUBSCRIBE,
-  SQUEEZE_KEYS,
-  type OptOutLanguage,
-  type OptOutRule,
-} from './opt-out-phrases.js';
+import { DECLINE, NAME_RULES, OPT_OUT_RULES, RESUBSCRIBE, type OptOutLanguage, type OptOutRule } from './opt-out-phrases.js';
+import { normaliseForOptOut } from './opt-out-normalise.js';
+import { LANGUAGE_HINTS } from './opt-out-tokens.js';
 
 export type { OptOutLanguage } from './opt-out-phrases.js';
+export { normaliseForOptOut } from './opt-out-normalise.js';
 
 export interface OptOutResult {
   readonly optOut: boolean;
@@ -72,142 +62,6 @@ const NEAR_MISS = 0.35;
 const DECLINE_CONFIDENCE = 0.3;
 /** Rules that only see the word "stop" itself; a resubscribe message overrides them. */
 const KEYWORD_RULES = new Set(['keyword-clause', 'stop-clause-end', 'stop-it']);
-
-// ── Token canonicalisation ──────────────────────────────────────────────────
-
-/** Every plain word the rules mention, plus the canonical table: tokens we already understand. */
-const VOCAB: ReadonlySet<string> = (() => {
-  const words = new Set<string>();
-  for (const r of OPT_OUT_RULES) for (const w of r.pattern.source.match(/[a-z]{2,}/g) ?? []) words.add(w);
-  for (const w of RESUBSCRIBE.source.match(/[a-z]{2,}/g) ?? []) words.add(w);
-  for (const w of DECLINE.source.match(/[a-z]{2,}/g) ?? []) words.add(w);
-  for (const [k, v] of Object.entries(CANONICAL)) {
-    words.add(k);
-    for (const w of v.split(' ')) words.add(w);
-  }
-  for (const set of Object.values(LANGUAGE_HINTS)) for (const w of set) words.add(w);
-  for (const w of ['i', 'a', 'y', 'o', 'e', 'x']) words.add(w);
-  return words;
-})();
-
-const squeeze = (w: string): string => w.replace(/([a-z])\1+/g, '$1');
-
-/** squeeze(key) → key, for keys whose squeezed form is unambiguous. */
-const SQUEEZE_INDEX: ReadonlyMap<string, string> = (() => {
-  const index = new Map<string, string | null>();
-  for (const key of SQUEEZE_KEYS) {
-    const s = squeeze(key);
-    index.set(s, index.has(s) && index.get(s) !== key ? null : key);
-  }
-  return new Map([...index].filter((e): e is [string, string] => e[1] !== null));
-})();
-
-/** Words that justify splitting a glued token ("stopit", "optout", "wrongnumber"). */
-const SPLIT_KEYS = new Set(['stop', 'opt', 'unsubscribe', 'texting', 'text', 'texts', 'messages', 'number', 'wrong', 'remove', 'please', 'cancel', 'quit', 'alto', 'basta', 'baja', 'spam', 'block', 'no', 'more', 'leave', 'alone', 'mas', 'numero', 'mensajes']);
-
-/** Optimal string alignment distance (Damerau–Levenshtein without repeated edits of a substring). */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev2: number[] = [];
-  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur: number[] = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prev2[j - 2] ?? 0) + 1);
-      cur.push(d);
-      best = Math.min(best, d);
-    }
-    if (best > limit) return limit + 1;
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[b.length] ?? limit + 1;
-}
-
-function fuzzy(token: string): string | null {
-  if (token.length < 6 || FUZZY_PROTECT.has(token)) return null;
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const target of FUZZY_TARGETS) {
-    const limit = target.length >= 10 && token.slice(0, 2) === target.slice(0, 2) ? 2 : target.length >= 6 ? 1 : 0;
-    if (limit === 0) continue;
-    const d = editDistance(token, target, limit);
-    if (d <= limit && d < bestDistance) {
-      best = target;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
-
-function known(token: string): string | null {
-  return CANONICAL[token] ?? (VOCAB.has(token) ? token : null);
-}
-
-/** One raw token → its canonical form (possibly two words). Unknown tokens come back unchanged. */
-function canonToken(token: string, depth = 0): string {
-  const direct = known(token);
-  if (direct !== null) return direct;
-  if (/[a-z]/.test(token) && /\d/.test(token) && depth === 0) {
-    const trailing = /^([a-z]+)\d+$/.exec(token);
-    if (trailing?.[1] && SPLIT_KEYS.has(canonToken(trailing[1], 1))) return canonToken(trailing[1], 1);
-    const unleet = token.replace(/[013457]/g, (c) => LEET[c] ?? c);
-    const again = canonToken(unleet, 1);
-    if (again !== unleet || VOCAB.has(unleet)) return again;
-  }
-  const squeezed = SQUEEZE_INDEX.get(squeeze(token));
-  if (squeezed) return squeezed;
-  if (token.length >= 5 && /^[a-z]+$/.test(token)) {
-    for (let i = 2; i <= token.length - 2; i++) {
-      const left = known(token.slice(0, i)) ?? SQUEEZE_INDEX.get(squeeze(token.slice(0, i)));
-      const right = known(token.slice(i)) ?? SQUEEZE_INDEX.get(squeeze(token.slice(i)));
-      if (left && right && (SPLIT_KEYS.has(left) || SPLIT_KEYS.has(right))) return `${left} ${right}`;
-    }
-  }
-  return fuzzy(token) ?? token;
-}
-
-// ── Text normalisation ──────────────────────────────────────────────────────
-
-const STOP_EMOJI = /[\u{1F6D1}\u{26D4}\u{1F6AB}]/gu; // 🛑 ⛔ 🚫
-/** A period after these ends an abbreviation, not a clause ("Park St. stop"). "No." is not among them. */
-const ABBREVIATION_DOT = /\b(st|ave|rd|blvd|mr|mrs|ms|dr|jr|sr|vs|etc|apt|ste|mt|ft)\.(?=\s*\p{L})/gu;
-const CLAUSE_BREAK = /[.!?¿¡;:,\n\r…。]+|\p{Extended_Pictographic}+/gu;
-
-/**
- * Lower case, accents stripped, every token canonical, clauses separated by
- * " . ". Exported for diagnostics (the bench prints it for misclassified
- * messages); the format is not an API.
- */
-export function normaliseForOptOut(body: string): string {
-  let s = body.normalize('NFKC').replace(STOP_EMOJI, ' . stop . ');
-  s = s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
-  s = s.replace(/[’‘`´'ʼ]/g, '');
-  s = s.replace(/\$(?=\p{L})/gu, 's').replace(/(?<=\p{L})@(?=\p{L})/gu, 'a');
-  s = s.replace(/#(?!\s*\d)/g, ' number ');
-  // "S T O P", "s.t.o.p", "s-t-o-p" → "stop"
-  s = s.replace(/(?<![\p{L}\p{N}])\p{L}(?:[ .\-_*]\p{L}){2,}(?![\p{L}\p{N}])/gu, (m) => m.replace(/[ .\-_*]/g, ''));
-  s = s.replace(/(\p{L})\1{2,}/gu, '$1$1');
-  s = s.replace(ABBREVIATION_DOT, '$1 ');
-  s = s.replace(CLAUSE_BREAK, ' . ').replace(/[^\p{L}\p{N}.]+/gu, ' ');
-  const clauses = s
-    .split('.')
-    .map((clause) =>
-      clause
-        .split(' ')
-        .filter((t) => t.length > 0)
-        .map((t) => canonToken(t))
-        .join(' '),
-    )
-    .map((clause) => PHRASE_FOLDS.reduce((c, [re, to]) => c.replace(re, to), clause).trim())
-    .filter((clause) => clause.length > 0);
-  return clauses.join(' . ');
-}
 
 function guessLanguage(text: string): OptOutLanguage | null {
   let en = 0;

@@ -1,103 +1,29 @@
 /**
- * Phrase tables for opt-out intent detection (`opt-out-intent.ts`).
- *
- * Every pattern runs on the detector's normalised text: lower case, accents
- * stripped, no punctuation, spelling variants folded to one canonical token
- * ("txt" → "text", "plz" → "please", "por favor" → "porfavor"), tokens
- * separated by one space and clauses (split at sentence punctuation, commas,
- * line breaks and emoji) separated by " . ". So `S` and `E` below mark the
- * start and end of a clause, and a gap of words never crosses one.
+ * Phrase rules for opt-out intent detection (`opt-out-intent.ts`), written in
+ * the regex vocabulary of `opt-out-rule.ts` over the word classes of
+ * `opt-out-vocabulary.ts`. These are the rules first written against the
+ * labelled corpus; the structural frames in `opt-out-frames-*.ts` generalise
+ * them.
  */
+import { alt, E, gap, MEDIUM, NEAR, rule, S, STRONG, W, WEAK, type OptOutRule } from './opt-out-rule.js';
+import {
+  DET,
+  DET_ES,
+  MSG,
+  MSG_EN,
+  MSG_EN_X,
+  MSG_ES,
+  MY_NUMBER,
+  NO_ME_ES,
+  ORDER,
+  POLITE,
+  TAIL,
+  VERB,
+  VERB_ES,
+  VERBING,
+} from './opt-out-vocabulary.js';
 
-export type OptOutLanguage = 'en' | 'es';
-
-export interface OptOutRule {
-  /** Stable name, for logs and tests. */
-  readonly id: string;
-  readonly lang: OptOutLanguage | null;
-  /** Confidence that a message matching the rule is an opt-out; 0.5 and above counts as one. */
-  readonly weight: number;
-  readonly pattern: RegExp;
-}
-
-/** Weight tiers. */
-const STRONG = 0.95;
-const MEDIUM = 0.85;
-const WEAK = 0.65;
-/** A cue that looks like an opt-out but is read as something else: below the threshold, above silence. */
-const NEAR = 0.35;
-
-const alt = (...xs: readonly string[]): string => `(?:${xs.join('|')})`;
-const S = '(?:^|\\. )';
-const E = '(?= \\.|$)';
-const W = '[a-z0-9]+';
-/** Up to `n` arbitrary words, each followed by a space, inside one clause. */
-const gap = (n: number): string => `(?:${W} ){0,${n}}`;
-
-// ── Vocabulary fragments ────────────────────────────────────────────────────
-
-/** Words that may surround a bare keyword without changing what it says. */
-const POLITE = alt(
-  'please', 'porfavor', 'now', 'ok', 'okay', 'thanks', 'already', 'asap', 'immediately', 'right now', 'just',
-  'omg', 'lol', 'lmao', 'man', 'dude', 'bro', 'sir', 'maam', 'guys', 'yall', 'seriously', 'for real', 'i said',
-  'again', 'ya', 'ahora', 'gracias', 'yes', 'no', 'hey', 'hi', 'hello', 'hola', 'oye', 'god', 'damn', 'dammit',
-  'fucking', 'freaking', 'the hell', 'for good', 'forever', 'permanently', 'oh', 'ugh', 'jeez', 'sorry', 'dear',
-  'buddy', 'right', 'yo', 'x', 'ahhh', 'uh', 'hmm', 'wow', 'jesus', 'geez', 'pls', 'por dios', 'senor', 'senora', 'you', 'u',
-);
-const TAIL = alt(POLITE, 'it', 'this', 'that', 'them', 'all', 'everything', 'all of it', 'all of this', 'anymore', 'any more', 'thank you');
-
-/** What we send (EN). */
-const MSG_EN = alt(
-  'texts?', 'texting', 'messages?', 'messaging', 'sms', 'notifications?', 'alerts?', 'reminders?', 'promos?',
-  'promotions?', 'promotional', 'ads', 'adverts?', 'advertising', 'marketing', 'spam', 'emails?', 'calls', 'solicitations?',
-  'communications?', 'contact', 'robo ?texts?', 'junk', 'crap', 'bs', 'shit',
-);
-/** What we send, wider: after "stop sending me …" an offer or "these" is clearly our texts. */
-const MSG_EN_X = alt(MSG_EN, 'offers', 'deals', 'coupons', 'updates', 'links', 'stuff', 'things', 'these', 'this', 'those', 'them', 'anything', 'any more', 'anymore', 'more');
-/** What we send (ES). */
-const MSG_ES = alt(
-  'mensajes?', 'mensajitos?', 'textos?', 'sms', 'publicidad', 'promociones', 'promocion', 'promos?', 'notificaciones',
-  'notificacion', 'correos?', 'llamadas', 'recordatorios?', 'ofertas', 'spam', 'whatsapps?', 'anuncios', 'avisos',
-);
-const MSG = alt(MSG_EN, MSG_ES);
-
-/** Things we do to a phone (EN, -ing). */
-const VERBING = alt(
-  'texting', 'messaging', 'contacting', 'calling', 'emailing', 'spamming', 'bothering', 'harassing', 'bugging',
-  'pestering', 'sending', 'hitting me up', 'blowing up', 'pinging', 'reminding', 'reaching out', 'writing', 'annoying',
-);
-/** Things we do to a phone (EN, bare). */
-const VERB = alt(
-  'text', 'message', 'contact', 'call', 'email', 'sms', 'spam', 'bother', 'harass', 'bug', 'ping', 'hit me up',
-  'reach out', 'write', 'pester',
-);
-/** Spanish verb stems for writing, sending, bothering. */
-const VERB_ES = '(?:escrib|envi|mand|molest|contact|llam|texte|mensaje|fastidi|spame|insist|acos|hostig)[a-z]*';
-/** Spanish subjunctive/imperative forms after "no me …". Past tenses ("no me enviaron el código") are left out on purpose. */
-const NO_ME_ES = alt(
-  'envien', 'envies', 'envie', 'enviar', 'manden', 'mandes', 'mande', 'mandar', 'escriban', 'escribas', 'escriba',
-  'escribir', 'contacten', 'contactes', 'contacte', 'contactar', 'molesten', 'molestes', 'moleste', 'molestar',
-  'llamen', 'llames', 'llame', 'textees', 'textee', 'texteen', 'mensajeen', 'spameen', 'fastidien', 'sigan escribiendo',
-  'sigan enviando', 'sigan mandando', 'vuelvan a \\w+', 'vuelvas a \\w+',
-);
-/** Nouns that make "cancel"/"cancelar" about an order instead of our texts. */
-const ORDER = alt(
-  'orders?', 'carts?', 'purchases?', 'items?', 'payments?', 'card', 'shipments?', 'shipping', 'delivery', 'returns?',
-  'refunds?', 'exchanges?', 'reservations?', 'appointments?', 'transactions?', 'checkout', 'one', 'ones', 'pair', 'size',
-  'colou?r', 'red', 'blue', 'black', 'white', 'green', 'pink', 'grey', 'gray', 'shoes', 'dress', 'shirt', 'jacket', 'bag',
-  'product', 'package', 'pedidos?', 'orden', 'ordenes', 'compras?', 'carrito', 'articulos?', 'productos?', 'pago',
-  'tarjeta', 'envio', 'devolucion', 'reembolso', 'cita', 'talla', 'rojo', 'azul', 'negro', 'blanco',
-);
-const MY_NUMBER = alt(
-  'my (?:phone |cell |mobile )?(?:number|phone|cell|info|information|details|data|name|contact(?: info)?|email|account)',
-  'this (?:phone |cell )?(?:number|phone)', 'me', 'us',
-);
-/** Determiners between a verb and what we send. */
-const DET = alt('the', 'these', 'those', 'this', 'your', 'ur', 'ya', 'all', 'all the', 'any', 'any more', 'more', 'such', 'of');
-const DET_ES = alt('los', 'las', 'sus', 'tus', 'estos', 'estas', 'esos', 'esas', 'mas', 'ningun', 'ninguna', 'de');
-
-const rule = (id: string, lang: OptOutLanguage | null, weight: number, source: string): OptOutRule =>
-  Object.freeze({ id, lang, weight, pattern: new RegExp(source) });
+export type { OptOutLanguage, OptOutRule } from './opt-out-rule.js';
 
 /**
  * The rules. The detector takes the highest weight among those that match.
@@ -255,72 +181,3 @@ export const RESUBSCRIBE = new RegExp(
 /** A reply that declines the offer rather than the channel: below the threshold, flagged for review. */
 const DECLINES = alt('no', 'nah', 'nope', 'no thanks', 'not now', 'not right now', 'not yet', 'maybe later', 'maybe next time', 'im good', 'im ok', 'im fine', 'all good', 'no gracias', 'ahora no', 'ahorita no', 'i pass', 'ill pass', 'pass');
 export const DECLINE = new RegExp(`${S}(?:${POLITE} )*${DECLINES}(?: ${alt(DECLINES, TAIL)})*${E}`);
-
-/** Short function words that tell EN from ES when no rule fixed the language. */
-export const LANGUAGE_HINTS: Readonly<Record<OptOutLanguage, ReadonlySet<string>>> = Object.freeze({
-  en: new Set(['the', 'i', 'you', 'my', 'is', 'are', 'to', 'it', 'this', 'please', 'thanks', 'what', 'when', 'do', 'can', 'and', 'of', 'in', 'on', 'for', 'have', 'not', 'stop', 'will', 'with', 'your', 'from', 'how', 'get', 'just', 'dont', 'im', 'want', 'does', 'got', 'did', 'be', 'was', 'its', 'texts', 'messages', 'number', 'more', 'any', 'would', 'there', 'sale', 'order', 'thank']),
-  es: new Set(['el', 'la', 'los', 'las', 'de', 'que', 'por', 'porfavor', 'para', 'mas', 'quiero', 'mensajes', 'gracias', 'hola', 'es', 'mi', 'su', 'y', 'en', 'un', 'una', 'con', 'este', 'esta', 'tengo', 'cuando', 'donde', 'como', 'pero', 'ya', 'numero', 'envien', 'manden', 'pedido', 'tienen', 'hay', 'puedo', 'favor', 'dejen', 'del', 'al', 'tienda', 'talla', 'ustedes', 'nada', 'esto', 'lista', 'si', 'muy', 'buenas', 'quien']),
-});
-
-// ── Token tables used by the normaliser ─────────────────────────────────────
-
-/** Abbreviations, slang and frequent misspellings → canonical token(s). Keys are already lower case without accents. */
-export const CANONICAL: Readonly<Record<string, string>> = Object.freeze({
-  txt: 'text', txts: 'texts', txting: 'texting', textin: 'texting', textn: 'texting', texing: 'texting', textng: 'texting', textinf: 'texting',
-  msg: 'message', msgs: 'messages', msging: 'messaging', msgin: 'messaging', msgn: 'messaging', messagin: 'messaging', mssging: 'messaging', subscription: 'subscription', subscriptions: 'subscriptions',
-  howd: 'how did', whyd: 'why did', whered: 'where did', whod: 'who did', mssg: 'message', mssgs: 'messages', mesage: 'message', mesages: 'messages', messeges: 'messages',
-  messags: 'messages', msges: 'messages', messges: 'messages', mesg: 'message', mesgs: 'messages', smss: 'sms', sms: 'sms',
-  u: 'you', yu: 'you', ur: 'your', r: 'are', thru: 'through', w: 'with', abt: 'about', ppl: 'people', wit: 'with', ths: 'this', thsi: 'this',
-  pls: 'please', plz: 'please', plez: 'please', plse: 'please', pleas: 'please', pleez: 'please', pleaze: 'please', plis: 'please',
-  pleae: 'please', pleasr: 'please', plx: 'please', pl: 'please', pleasee: 'please', pleasw: 'please',
-  thx: 'thanks', thnx: 'thanks', thnks: 'thanks', thanx: 'thanks', tnx: 'thanks', ty: 'thanks', tysm: 'thanks', tks: 'thanks',
-  dnt: 'dont', dotn: 'dont', odnt: 'dont', donot: 'do not', dont: 'dont', didint: 'didnt', didn: 'didnt', cnt: 'cant',
-  whose: 'whos', whoz: 'whos', whom: 'who',
-  stp: 'stop', stpo: 'stop', sotp: 'stop', srop: 'stop', dtop: 'stop', stahp: 'stop', stawp: 'stop', stip: 'stop', sstop: 'stop', stoo: 'stop', stopt: 'stop', stopo: 'stop',
-  unsub: 'unsubscribe', unsubs: 'unsubscribe', unscribe: 'unsubscribe', unsubscribeme: 'unsubscribe me', unsubscribing: 'unsubscribe',
-  unsubscribed: 'unsubscribe', unsuscribed: 'unsubscribe', unsuscribe: 'unsubscribe', unsusbcribe: 'unsubscribe', subscribe: 'subscribe',
-  optin: 'opt in', outout: 'out out',
-  numbr: 'number', nunber: 'number', numer: 'number', nmber: 'number', numbet: 'number', numner: 'number', mumber: 'number', numbers: 'number',
-  remve: 'remove', remov: 'remove', rmv: 'remove', remoce: 'remove', removr: 'remove', remvoe: 'remove', rmove: 'remove',
-  contac: 'contact', contct: 'contact', cntact: 'contact',
-  fk: 'fuck', fck: 'fuck', fuk: 'fuck', fuq: 'fuck', fukin: 'fucking', fkn: 'fucking', fuckin: 'fucking', effing: 'fucking', frickin: 'freaking',
-  anymor: 'anymore', nomore: 'no more', alredy: 'already', allready: 'already', interesed: 'interested', intrested: 'interested', intersted: 'interested',
-  xfa: 'porfavor', xfavor: 'porfavor', porfa: 'porfavor', porfis: 'porfavor', porfas: 'porfavor', porfi: 'porfavor', pf: 'porfavor',
-  q: 'que', xq: 'porque', pq: 'porque', porq: 'porque', ud: 'usted', uds: 'ustedes', tmb: 'tambien', d: 'de',
-  msj: 'mensaje', msjs: 'mensajes', mjs: 'mensajes', msje: 'mensaje', msjes: 'mensajes', mensages: 'mensajes', mensage: 'mensaje', menajes: 'mensajes',
-  numro: 'numero', nmero: 'numero', nro: 'numero', equibocado: 'equivocado',
-});
-
-/** Key words a run of doubled letters may hide ("stoop", "plleasse", "nooo" → "no"). */
-export const SQUEEZE_KEYS: readonly string[] = Object.freeze([
-  'stop', 'please', 'no', 'more', 'unsubscribe', 'texting', 'text', 'texts', 'messages', 'message', 'alone', 'off', 'number', 'remove',
-  'quit', 'cancel', 'spam', 'block', 'wrong', 'basta', 'alto', 'para', 'baja', 'mas', 'ya', 'enough', 'leave', 'dont', 'contact', 'opt',
-  'out', 'mensajes', 'numero', 'cancelar', 'porfavor', 'paren', 'now', 'away', 'who', 'this', 'end', 'nope',
-]);
-
-/** Long key words that survive one typo (two when ten letters or longer and the first two letters agree). */
-export const FUZZY_TARGETS: readonly string[] = Object.freeze([
-  'unsubscribe', 'messages', 'message', 'messaging', 'texting', 'contacting', 'contact', 'interested', 'harassing', 'harassment',
-  'bothering', 'spamming', 'notifications', 'promotions', 'receiving', 'equivocado', 'mensajes', 'mensaje', 'suscripcion',
-  'desuscribir', 'desuscribirme', 'escribirme', 'enviarme', 'mandarme', 'molestarme', 'contactarme', 'cancelar', 'publicidad',
-  'immediately', 'anymore', 'annoying', 'already', 'telefono', 'porfavor', 'seriously', 'number',
-]);
-
-/** Real words one typo away from a target that must stay themselves ("testing" is not "texting"). */
-export const FUZZY_PROTECT: ReadonlySet<string> = new Set([
-  'testing', 'massage', 'massages', 'contract', 'contracts', 'content', 'contest', 'passage', 'messenger', 'nesting', 'resting',
-  'annoyingly', 'unsubscribe', 'subscribe', 'subscribed', 'interest', 'interests', 'interesting', 'cancelado', 'cancelada', 'mensajero',
-  'numbers', 'lumber', 'numbed', 'humber', 'cumber', 'receivin', 'enviarle', 'enviarte', 'mandarle', 'mandarte', 'escribirle', 'escribirte',
-]);
-
-/** Multi-word spellings folded to one form before the rules run. */
-export const PHRASE_FOLDS: readonly (readonly [RegExp, string])[] = Object.freeze([
-  [/\bpor ?fa?vor\b/g, 'porfavor'],
-  [/\bthank (?:you|ya)\b/g, 'thanks'],
-  [/\bdo ?nt\b/g, 'dont'],
-  [/\bopt ?- ?out\b/g, 'opt out'],
-  [/\bun ?sub ?scribe\b/g, 'unsubscribe'],
-  [/\bwho s\b/g, 'whos'],
-  [/\bi m\b/g, 'im'],
-  [/\bno (?:1|one)\b/g, 'no one'],
-]);
