@@ -42,8 +42,10 @@
  * and keeps this module free of a large import.
  */
 import { classifyKeyword } from './keywords.js';
-import { DECLINE, NAME_RULES, OPT_OUT_RULES, RESUBSCRIBE, type OptOutLanguage, type OptOutRule } from './opt-out-phrases.js';
-import { normaliseForOptOut } from './opt-out-normalise.js';
+import { FRAMES_EN } from './opt-out-frames-en.js';
+import { FRAMES_ES } from './opt-out-frames-es.js';
+import { coreOfNormalised, normaliseForOptOut } from './opt-out-normalise.js';
+import { ACCIDENTAL_STOP, DECLINE, NAME_RULES, OPT_OUT_RULES, RESUBSCRIBE, type OptOutLanguage, type OptOutRule } from './opt-out-phrases.js';
 import { LANGUAGE_HINTS } from './opt-out-tokens.js';
 
 export type { OptOutLanguage } from './opt-out-phrases.js';
@@ -60,8 +62,16 @@ export const OPT_OUT_THRESHOLD = 0.5;
 
 const NEAR_MISS = 0.35;
 const DECLINE_CONFIDENCE = 0.3;
-/** Rules that only see the word "stop" itself; a resubscribe message overrides them. */
-const KEYWORD_RULES = new Set(['keyword-clause', 'stop-clause-end', 'stop-it']);
+/**
+ * Rules that only name the act of opting out ("stop", "unsubscribe", "baja"),
+ * not a reason for it. A message that asks to start again, or says the stop
+ * was an accident, overrides them; a complaint or a wrong number it does not.
+ */
+const KEYWORD_RULES = new Set([
+  'keyword-clause', 'stop-clause-end', 'stop-it', 'please-stop', 'unsubscribe', 'opt-out', 'cancel', 'es-para', 'es-baja', 'es-quitame', 'f-es-keyword', 'f-es-fed-up',
+]);
+/** Phrase rules, then structural frames: all run on the normalised text and on its core. */
+const TEXT_RULES: readonly OptOutRule[] = [...OPT_OUT_RULES, ...FRAMES_EN, ...FRAMES_ES];
 
 function guessLanguage(text: string): OptOutLanguage | null {
   let en = 0;
@@ -93,23 +103,21 @@ export function detectOptOut(body: string): OptOutResult {
   if (keyword !== null) return NOTHING(languageOf(body, text, null));
 
   let best: { rule: OptOutRule; phrase: string } | null = null;
-  let hits = 0;
-  let onlyKeywordRules = true;
-  for (const rule of OPT_OUT_RULES) {
-    const m = rule.pattern.exec(text);
-    if (!m) continue;
-    if (rule.weight >= OPT_OUT_THRESHOLD) {
-      hits++;
-      if (!KEYWORD_RULES.has(rule.id)) onlyKeywordRules = false;
+  const decided = new Set<string>();
+  const core = coreOfNormalised(text);
+  for (const version of core === text ? [text] : [text, core]) {
+    for (const rule of TEXT_RULES) {
+      const m = rule.pattern.exec(version);
+      if (!m) continue;
+      if (rule.weight >= OPT_OUT_THRESHOLD) decided.add(rule.id);
+      if (!best || rule.weight > best.rule.weight) best = { rule, phrase: m[0].replace(/^\. /, '').trim() };
     }
-    if (!best || rule.weight > best.rule.weight) best = { rule, phrase: m[0].replace(/^\. /, '').trim() };
   }
   const cased = body.normalize('NFKC').normalize('NFD').replace(/\p{M}+/gu, '').replace(/[’‘`´'ʼ]/g, '');
   for (const rule of NAME_RULES) {
     const m = rule.pattern.exec(cased);
     if (!m) continue;
-    hits++;
-    onlyKeywordRules = false;
+    decided.add(rule.id);
     if (!best || rule.weight > best.rule.weight) best = { rule, phrase: m[0].toLowerCase() };
   }
   const language = languageOf(body, text, best && best.rule.weight >= OPT_OUT_THRESHOLD ? best.rule : null);
@@ -117,7 +125,8 @@ export function detectOptOut(body: string): OptOutResult {
     const near = best ? NEAR_MISS : DECLINE.test(text) ? DECLINE_CONFIDENCE : 0;
     return NOTHING(language, near);
   }
-  if (onlyKeywordRules && RESUBSCRIBE.test(text)) return NOTHING(language, NEAR_MISS);
-  const confidence = Math.min(0.99, best.rule.weight + 0.02 * (hits - 1));
+  const onlyKeywordRules = [...decided].every((id) => KEYWORD_RULES.has(id));
+  if (onlyKeywordRules && (RESUBSCRIBE.test(text) || ACCIDENTAL_STOP.test(text))) return NOTHING(language, NEAR_MISS);
+  const confidence = Math.min(0.99, best.rule.weight + 0.02 * (decided.size - 1));
   return Object.freeze({ optOut: true, confidence: Math.round(confidence * 100) / 100, matched: best.phrase, language });
 }

@@ -4,15 +4,18 @@
  * folded away) and clauses separated by " . ", so the phrase rules can be
  * written once per wording instead of once per spelling.
  */
+import { FRAMES_EN } from './opt-out-frames-en.js';
+import { FRAMES_ES } from './opt-out-frames-es.js';
+import { FILLER_PHRASES, FILLERS } from './opt-out-lexicon.js';
 import { DECLINE, OPT_OUT_RULES, RESUBSCRIBE } from './opt-out-phrases.js';
-import { CANONICAL, FUZZY_PROTECT, FUZZY_TARGETS, LANGUAGE_HINTS, PHRASE_FOLDS, SQUEEZE_KEYS } from './opt-out-tokens.js';
+import { CANONICAL, FUZZY_PROTECT, FUZZY_TARGETS, LANGUAGE_HINTS, PHRASE_FOLDS, SHORT_KEYS, SQUEEZE_KEYS } from './opt-out-tokens.js';
 
 // ── Token canonicalisation ──────────────────────────────────────────────────
 
 /** Every plain word the rules mention, plus the canonical table: tokens we already understand. */
 const VOCAB: ReadonlySet<string> = (() => {
   const words = new Set<string>();
-  for (const r of OPT_OUT_RULES) for (const w of r.pattern.source.match(/[a-z]{2,}/g) ?? []) words.add(w);
+  for (const r of [...OPT_OUT_RULES, ...FRAMES_EN, ...FRAMES_ES]) for (const w of r.pattern.source.match(/[a-z]{2,}/g) ?? []) words.add(w);
   for (const w of RESUBSCRIBE.source.match(/[a-z]{2,}/g) ?? []) words.add(w);
   for (const w of DECLINE.source.match(/[a-z]{2,}/g) ?? []) words.add(w);
   for (const [k, v] of Object.entries(CANONICAL)) {
@@ -26,7 +29,7 @@ const VOCAB: ReadonlySet<string> = (() => {
 
 const squeeze = (w: string): string => w.replace(/([a-z])\1+/g, '$1');
 
-/** squeeze(key) → key, for keys whose squeezed form is unambiguous. */
+/** squeeze(key) → key, for the key words whose squeezed form is unambiguous ("stoop", "messsage"). */
 const SQUEEZE_INDEX: ReadonlyMap<string, string> = (() => {
   const index = new Map<string, string | null>();
   for (const key of SQUEEZE_KEYS) {
@@ -34,6 +37,64 @@ const SQUEEZE_INDEX: ReadonlyMap<string, string> = (() => {
     index.set(s, index.has(s) && index.get(s) !== key ? null : key);
   }
   return new Map([...index].filter((e): e is [string, string] => e[1] !== null));
+})();
+
+/**
+ * Any word of the vocabulary hidden by stretched letters ("pleease",
+ * "mensajees", "dejenn"): undouble some of the token's doubled letters until
+ * a known word appears. Letters are only removed, never changed, so "heel"
+ * cannot become "hell".
+ */
+function undouble(token: string): string | null {
+  const runs: number[] = [];
+  for (let i = 1; i < token.length; i++) if (token[i] === token[i - 1]) runs.push(i);
+  if (runs.length === 0 || runs.length > 4) return null;
+  for (let mask = 1; mask < 1 << runs.length; mask++) {
+    const drop = new Set(runs.filter((_, b) => (mask >> b) & 1));
+    const candidate = [...token].filter((_, i) => !drop.has(i)).join('');
+    if (VOCAB.has(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Spanish spelled by ear: b/v, c/s/z, qu/k/c, ll/y and a silent h are
+ * interchangeable in SMS ("ekivocado", "escrivan", "yamen"). Folding both
+ * the vocabulary and the token to one key lets a misheard spelling find its
+ * word; a key shared by two words decides nothing.
+ */
+const phonetic = (w: string): string =>
+  squeeze(
+    w
+      .replace(/^h/, '')
+      .replace(/qu(?=[ei])/g, 'k')
+      .replace(/c(?=[ei])/g, 's')
+      .replace(/[cq]/g, 'k')
+      .replace(/z/g, 's')
+      .replace(/v/g, 'b')
+      .replace(/ll/g, 'y'),
+  );
+
+const PHONETIC_INDEX: ReadonlyMap<string, string> = (() => {
+  const index = new Map<string, string | null>();
+  for (const word of VOCAB) {
+    if (word.length < 5) continue;
+    const key = phonetic(word);
+    index.set(key, index.has(key) && index.get(key) !== word ? null : word);
+  }
+  return new Map([...index].filter((e): e is [string, string] => e[1] !== null));
+})();
+
+/** Short key words and their one-swap typos ("sotp", "txet", "qiut"): too short for an edit distance to be safe. */
+const SWAP_INDEX: ReadonlyMap<string, string> = (() => {
+  const index = new Map<string, string>();
+  for (const key of SHORT_KEYS) {
+    for (let i = 0; i + 1 < key.length; i++) {
+      const swapped = key.slice(0, i) + key.charAt(i + 1) + key.charAt(i) + key.slice(i + 2);
+      if (swapped !== key && !VOCAB.has(swapped) && !FUZZY_PROTECT.has(swapped)) index.set(swapped, key);
+    }
+  }
+  return index;
 })();
 
 /** Words that justify splitting a glued token ("stopit", "optout", "wrongnumber"). */
@@ -96,6 +157,14 @@ function canonToken(token: string, depth = 0): string {
   }
   const squeezed = SQUEEZE_INDEX.get(squeeze(token));
   if (squeezed) return squeezed;
+  const undoubled = undouble(token);
+  if (undoubled) return undoubled;
+  const swapped = SWAP_INDEX.get(token);
+  if (swapped) return swapped;
+  if (token.length >= 5 && depth === 0) {
+    const heard = PHONETIC_INDEX.get(phonetic(token));
+    if (heard) return heard;
+  }
   if (token.length >= 5 && /^[a-z]+$/.test(token)) {
     for (let i = 2; i <= token.length - 2; i++) {
       const left = known(token.slice(0, i)) ?? SQUEEZE_INDEX.get(squeeze(token.slice(0, i)));
@@ -109,6 +178,7 @@ function canonToken(token: string, depth = 0): string {
 // ── Text normalisation ──────────────────────────────────────────────────────
 
 const STOP_EMOJI = /[\u{1F6D1}\u{26D4}\u{1F6AB}]/gu; // 🛑 ⛔ 🚫
+const RAISED_HAND_ONLY = /^\s*(?:[\u{270B}\u{1F91A}][\u{1F3FB}-\u{1F3FF}]?\s*)+$/u; // ✋ 🤚 with any skin tone
 /** A period after these ends an abbreviation, not a clause ("Park St. stop"). "No." is not among them. */
 const ABBREVIATION_DOT = /\b(st|ave|rd|blvd|mr|mrs|ms|dr|jr|sr|vs|etc|apt|ste|mt|ft)\.(?=\s*\p{L})/gu;
 const CLAUSE_BREAK = /[.!?¿¡;:,\n\r…。]+|\p{Extended_Pictographic}+/gu;
@@ -119,6 +189,8 @@ const CLAUSE_BREAK = /[.!?¿¡;:,\n\r…。]+|\p{Extended_Pictographic}+/gu;
  * messages); the format is not an API.
  */
 export function normaliseForOptOut(body: string): string {
+  // A raised hand (✋ 🤚) alone answers a text with "stop"; beside words it is just a gesture.
+  if (RAISED_HAND_ONLY.test(body)) return 'stop';
   let s = body.normalize('NFKC').replace(STOP_EMOJI, ' . stop . ');
   s = s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
   s = s.replace(/[’‘`´'ʼ]/g, '');
@@ -141,4 +213,23 @@ export function normaliseForOptOut(body: string): string {
     .map((clause) => PHRASE_FOLDS.reduce((c, [re, to]) => c.replace(re, to), clause).trim())
     .filter((clause) => clause.length > 0);
   return clauses.join(' . ');
+}
+
+/**
+ * The normalised text without tone words ("ya", "really", "fucking", "de una
+ * vez"): the rules run on it as well, so a filler wedged into a phrase
+ * ("dejen ya de escribirme") does not hide it. Only words that never change
+ * what a rule means are removed (see `FILLERS`).
+ */
+export function coreOfNormalised(text: string): string {
+  return FILLER_PHRASES.reduce((c, [re, to]) => c.replace(re, to), text)
+    .split(' . ')
+    .map((clause) =>
+      clause
+        .split(' ')
+        .filter((t) => !FILLERS.has(t))
+        .join(' '),
+    )
+    .filter((clause) => clause.length > 0)
+    .join(' . ');
 }

@@ -107,7 +107,7 @@ export const OPT_OUT_RULES: readonly OptOutRule[] = Object.freeze([
   rule('how-got-number', 'en', STRONG,
     `\\b${alt('how', 'why', 'where', 'who')} (?:${W} ){0,2}${alt('you', 'ya', 'yall', 'they', 'you guys', 'you people')} (?:${W} ){0,2}${alt('get', 'got', 'gotten', 'have', 'has', 'find', 'found', 'obtain(?:ed)?', 'gave', 'give')} ${alt('my', 'this')} (?:${alt('phone', 'cell', 'mobile')} )?${alt('number', 'info', 'information', 'contact')}\\b`),
   // spam / scam / block / report / legal
-  rule('spam', null, STRONG, `(?<!\\b${alt('my', 'in', 'in the', 'to the')} )\\b${alt('spam', 'spamming', 'spammed', 'spammer', 'spammers', 'spammy', 'spamear', 'spameando')}\\b(?! ${alt('folder', 'filter', 'box', 'foldr', 'carpeta')})`),
+  rule('spam', null, STRONG, `(?<!\\b${alt('my', 'in', 'in the', 'to the', '(?:went|goes|go|going|gone|sent|landed|ended up|ends up|end up) (?:to|in|into)(?: my| the| your)?', 'check(?: your| my| the)?')} )\\b${alt('spam', 'spamming', 'spammed', 'spammer', 'spammers', 'spammy', 'spamear', 'spameando')}\\b(?! ${alt('folder', 'filter', 'box', 'foldr', 'carpeta')})`),
   rule('scam', null, WEAK, `\\b${alt('scam', 'scams', 'scammer', 'scammers', 'scammy', 'estafa', 'estafadores', 'fraude', 'phishing', 'fraud')}\\b`),
   rule('block', null, MEDIUM,
     `(?<!\\b${alt('color', 'colour', 'ice', 'the', 'a', 'sun', 'chopping', 'city', 'building', 'cinder', 'mental', 'writers', 'card', 'account', 'payment', 'site', 'website', 'page', 'app', 'bank', 'checkout', 'browser', 'link', 'is', 'was', 'got', 'keeps', 'tarjeta', 'cuenta', 'esta', 'fue', 'estaba', 'quedo', 'sigue')} )\\b${alt('block', 'blocked', 'blocking', 'blockin', 'bloquear', 'bloqueado', 'bloqueada', 'bloqueo', 'bloqueare', 'bloquearlos', 'bloquearte', 'bloqueando')}\\b(?! ${alt('heels?', 'print', 'colou?rs?', 'party', 'letters?', 'font', 'tacon', 'tacones', 'my card', 'the card', 'my payment', 'the payment', 'my purchase', 'my order', 'the order', 'my account', 'checkout', 'mi tarjeta', 'la tarjeta', 'el pago', 'out', 'off time')})`),
@@ -139,7 +139,7 @@ export const OPT_OUT_RULES: readonly OptOutRule[] = Object.freeze([
   // ── Spanish ──
   rule('es-para', 'es', STRONG, `${S}(?:${POLITE} )*${alt('para', 'paren', 'pare', 'parale', 'parenle', 'parad', 'parenla', 'alto', 'basta', 'baja', 'cancelar', 'ya basta', 'ya para', 'ya paren', 'no mas')}(?: ${alt('para', 'paren', 'alto', 'basta', 'ya', 'ahora', 'porfavor', 'gracias', 'ok', 'de una vez', 'por dios', TAIL)})*${E}`),
   rule('es-paren', 'es', MEDIUM, `\\b${alt('paren', 'parenle', 'parale', 'parenla')}\\b`),
-  rule('es-deja-de', 'es', STRONG, `\\b${alt('dejen', 'deja', 'deje', 'dejes', 'dejar', 'dejad', 'paren', 'para', 'pare', 'parar', 'basta', 'dejan')} de ${gap(1)}${VERB_ES}`),
+  rule('es-deja-de', 'es', STRONG, `(?<!\\bno (?:${alt('me', 'nos', 'le', 'les', 'te')} )?)\\b${alt('dejen', 'deja', 'deje', 'dejes', 'dejar', 'dejad', 'paren', 'para', 'pare', 'parar', 'basta', 'dejan')} de ${gap(1)}${VERB_ES}`),
   rule('es-alto', 'es', STRONG, `\\b${alt('alto', 'para', 'paren', 'basta', 'ya basta', 'ya para')} ${alt('a (?:los|sus|tus|estos|las) (?:\\w+ )?' + MSG_ES, 'ya', 'porfavor', 'con (?:los|sus|tus|estos) (?:\\w+ )?' + MSG_ES)}\\b`),
   rule('es-basta', 'es', STRONG, `(?<!\\bno )\\bbasta\\b(?! ${alt('con', 'y sobra', 'para')})`),
   rule('es-baja', 'es', STRONG, `\\b${alt('de', 'la', 'mi', 'su')} baja\\b(?! ${alt('calidad', 'temporada', 'de precio', 'de precios', 'del precio', 'el precio', `(?:mi|la|el|una|un|los|las|su|esta|este) ${alt(ORDER, 'cuenta', 'direccion', 'suscripcion a la caja')}`)})`),
@@ -168,7 +168,9 @@ export const OPT_OUT_RULES: readonly OptOutRule[] = Object.freeze([
  * "this is not Tom" from "this is not fair".
  */
 export const NAME_RULES: readonly OptOutRule[] = Object.freeze([
-  rule('not-this-person', 'en', MEDIUM, '\\b(?:[Tt]his (?:is not|isnt|aint|IS NOT|ISNT)|[Ii]m not|IM NOT|I am not|[Ii]t(?:s| is) not)\\s+[A-Z][a-z]+(?:s)?(?=\\s*(?:[.!?,;]|$|here\\b|s (?:phone|number|cell)\\b))'),
+  rule('not-this-person', 'en', MEDIUM, '\\b(?:[Tt]his (?:is not|isnt|aint|IS NOT|ISNT)|[Ii]m not|IM NOT|I am not|[Ii]t(?:s| is) not)\\s+[A-Z][a-z]+(?:s)?(?=\\s*(?:[.!?,;]|$|here\\b|s (?:phone|number|cell)\\b|any ?more\\b|lol\\b|sorry\\b))'),
+  // "wrong Sarah", "Wrong Mike lol": a name after "wrong" is a wrong person; capitalised nouns a shop uses are not names.
+  rule('wrong-name', 'en', MEDIUM, '\\b[Ww]rong (?!(?:Size|Color|Colour|Item|Link|Address|Code|Order|One|Number|Price|Product|Shoe|Shoes|Style|Model|Card|Email|Account|Store|Way|Date)\\b)[A-Z][a-z]+(?=\\s*(?:[.!?,;]|$|lol\\b|haha\\b|sorry\\b|here\\b))'),
   rule('no-such-person', 'en', MEDIUM, '\\b(?:[Tt]here(?:s| is) no|[Nn]o) [A-Z][a-z]+ (?:here|at this number|on this phone)\\b'),
   rule('es-no-such-person', 'es', MEDIUM, '\\b(?:[Nn]o soy|[Aa]qui no (?:vive|hay|es)|[Nn]o hay ning[uú]n(?:a)?) [A-Z][a-z]+\\b'),
 ]);
@@ -176,6 +178,17 @@ export const NAME_RULES: readonly OptOutRule[] = Object.freeze([
 /** Resubscribe intent: "I sent STOP by accident, start again" is not an opt-out. */
 export const RESUBSCRIBE = new RegExp(
   `\\b${alt('unstop', 'resubscribe', 're subscribe', 'subscribe me', 'sign me (?:back )?up', 'opt (?:me )?(?:back )?in', 'add me back', 'keep (?:texting|sending|messaging) me', 'dont stop (?:texting|sending|messaging)', 'start (?:again|back|texting|sending|messages|texts|over)', 'please start', 'suscribirme de nuevo', 'vuelvan a enviarme', 'quiero seguir recibiendo')}\\b|${S}${alt('start', 'unstop')}${E}`,
+);
+
+/**
+ * A stop, unsubscribe or "baja" the sender says was a mistake: "I hit stop by
+ * accident", "me di de baja sin querer". Only overrides rules that name the
+ * act (see the detector); "added to this list by mistake, stop" still counts.
+ */
+const ACT = alt('stop', 'unsubscribe', 'opt out', 'opted out', 'cancel', 'alto', 'baja', 'de baja', 'para', 'parar', 'cancelar', 'end', 'quit');
+const ACCIDENT = alt('by accident', 'by mistake', 'accidentally', 'on accident', 'sin querer', 'por error', 'por equivocacion', 'por accidente', 'without meaning to');
+export const ACCIDENTAL_STOP = new RegExp(
+  `\\b${ACT}(?: \\w+){0,3} ${ACCIDENT}\\b|\\b${ACCIDENT}(?: \\w+){0,3} ${ACT}\\b|\\b${alt('didnt mean', 'did not mean', 'no queria', 'me equivoque al')} (?:\\w+ ){0,3}${ACT}\\b|\\b${alt('want', 'quiero')} ${alt('them', 'the texts', 'your texts', 'the messages', 'texts', 'messages', 'the deals', 'los mensajes', 'sus mensajes')} ${alt('back', 'again', 'de nuevo', 'otra vez')}\\b`,
 );
 
 /** A reply that declines the offer rather than the channel: below the threshold, flagged for review. */

@@ -46,6 +46,9 @@ export const SQUEEZE_KEYS: readonly string[] = Object.freeze([
   'out', 'mensajes', 'numero', 'cancelar', 'porfavor', 'paren', 'now', 'away', 'who', 'this', 'end', 'nope',
 ]);
 
+/** Four- and five-letter key words that survive one swap of neighbouring letters. */
+export const SHORT_KEYS: readonly string[] = Object.freeze(['stop', 'text', 'texts', 'quit', 'spam', 'alto', 'baja', 'basta', 'block', 'leave', 'alone', 'wrong', 'cancel', 'remove', 'never', 'parar', 'paren', 'dejen']);
+
 /** Long key words that survive one typo (two when ten letters or longer and the first two letters agree). */
 export const FUZZY_TARGETS: readonly string[] = Object.freeze([
   'unsubscribe', 'messages', 'message', 'messaging', 'texting', 'contacting', 'contact', 'interested', 'harassing', 'harassment',
@@ -56,6 +59,7 @@ export const FUZZY_TARGETS: readonly string[] = Object.freeze([
 
 /** Real words one typo away from a target that must stay themselves ("testing" is not "texting"). */
 export const FUZZY_PROTECT: ReadonlySet<string> = new Set([
+  'alot', 'lato', 'parra', 'bloc',
   'testing', 'massage', 'massages', 'contract', 'contracts', 'content', 'contest', 'passage', 'messenger', 'nesting', 'resting',
   'annoyingly', 'unsubscribe', 'subscribe', 'subscribed', 'interest', 'interests', 'interesting', 'cancelado', 'cancelada', 'mensajero',
   'numbers', 'lumber', 'numbed', 'humber', 'cumber', 'receivin', 'enviarle', 'enviarte', 'mandarle', 'mandarte', 'escribirle', 'escribirte',

@@ -56,6 +56,9 @@ export const ORDER = alt(
   'colou?r', 'red', 'blue', 'black', 'white', 'green', 'pink', 'grey', 'gray', 'shoes', 'dress', 'shirt', 'jacket', 'bag',
   'product', 'package', 'pedidos?', 'orden', 'ordenes', 'compras?', 'carrito', 'articulos?', 'productos?', 'pago',
   'tarjeta', 'envio', 'devolucion', 'reembolso', 'cita', 'talla', 'rojo', 'azul', 'negro', 'blanco',
+  // add-ons and plans a shopper may cancel without leaving the channel
+  'box', 'boxes', 'subscription box', 'plan', 'trial', 'insurance', 'warranty', 'protection', 'gift wrap', 'wrap', 'wrapping',
+  'engraving', 'monogram', 'upgrade', 'add ?on', 'express', 'rush', 'membership', 'caja', 'envoltura', 'garantia',
 );
 export const MY_NUMBER = alt(
   'my (?:phone |cell |mobile )?(?:number|phone|cell|info|information|details|data|name|contact(?: info)?|email|account)',
