@@ -76,6 +76,21 @@ export const FRAMES_EN: readonly OptOutRule[] = Object.freeze([
   rule('f-report', 'en', STRONG, `${S}(?:${POLITE} )*${alt('report', 'reported', 'reporting', 'flagged', 'flagging')}(?: ${alt('junk', 'spam', 'this', 'it', 'as spam', 'as junk', 'number', 'and blocked', 'and blocking', 'blocked')})?${CLOSE}${E}`),
   // "stop bombarding me with texts", "quit wasting my time"; not "stop teasing me with these deals".
   rule('f-stop-with-msg', 'en', STRONG, `(?<!\\b${NOT_BEFORE_STOP_EN} )\\b${STOP_V_EN} (?:${alt(CONTACT_ING_EN, 'bombarding', 'flooding', 'blasting', 'annoying', 'filling up')} )?(?:${OBJ_ME_EN} )?with (?:${DET} )*${MSG_MOD_EN}\\b|\\b${alt('stop', 'quit', 'quit it', 'stop it')} ${alt('wasting', 'taking up', 'clogging')} my ${alt('time', 'phone', 'inbox')}\\b`),
+  // "I want my number removed", "I'd like my info deleted"
+  rule('f-want-removed', 'en', STRONG,
+    `\\b${alt('want', 'need', 'like', 'wanna', 'get')} ${alt('my number', 'my phone number', 'my cell', 'me', 'this number', 'my info', 'my information', 'my name', 'my details', 'my data')} ${alt('removed', 'deleted', 'taken off', 'erased', 'unsubscribed', 'opted out', 'off (?:your|the|this|ur) list', 'off')}\\b`),
+  // "I'll be filing a complaint", "filing a complaint with the FCC"; a complaint about an order names the order.
+  rule('f-complaint', 'en', MEDIUM,
+    `\\b${alt('filing', 'file', 'lodge', 'lodging', 'making', 'submit', 'submitting', 'opening')} (?:a |an )?(?:${alt('formal', 'official')} )?complaint(?: ${alt('with', 'to')} (?:the |my )?${alt('fcc', 'ftc', 'bbb', 'carrier', 'attorney general', 'better business bureau', 'state')})?${CLOSE}${E}`),
+  // "what part of STOP don't you understand"
+  rule('f-what-part', 'en', STRONG,
+    `\\bwhat part of (?:the word )?${alt('stop', 'no', 'unsubscribe', 'remove me', 'leave me alone', 'dont text me', 'opt out', 'not interested')} ${alt('dont', 'do not', 'didnt', 'did not')} ${alt('you', 'u', 'yall', 'you guys', 'you people')}\\b`),
+  // "you text me like 5 times a day", "3 messages a day": frequency is the complaint.
+  rule('f-frequency', 'en', STRONG,
+    `\\b${alt('text', 'texts', 'message', 'messages', 'texting', 'messaging', 'contact', 'email', 'spam', 'msg')}(?: ${alt('me', 'us')})?(?: like)? ${alt('\\d+', 'so many', 'too many', 'a million', 'a hundred', 'multiple', 'several', 'twice', 'three', 'four', 'five', 'six', 'ten', 'a bunch of', 'a lot of')}(?: ${alt('times', 'texts', 'messages')})? ${alt('a', 'per', 'every', 'each', 'in a', 'in one')} ${alt('day', 'week', 'hour', 'morning', 'night', 'days')}\\b`),
+  // "never asked for texts", "didn't sign up for promo messages"
+  rule('f-didnt-ask', 'en', STRONG,
+    `\\b${alt('never', 'didnt', 'did not', 'dont', 'do not')} ${alt('ask', 'asked', 'request', 'requested', 'sign up', 'signed up', 'opt in', 'opted in', 'subscribe', 'subscribed')} (?:${alt('for', 'to')} )?(?:${DET} )*${MSG_MOD_EN}\\b`),
   // "I'll sue", "gonna report you", "about to block this number".
   rule('f-threat', 'en', MEDIUM,
     `\\b${alt('ill', 'i will', 'gonna', 'going to', 'im going to', 'i am going to', 'ima', 'about to', 'will')} ${alt('sue', 'report', 'block')}(?: ${alt('you', 'ya', 'yall', 'u', 'you guys', 'your company', 'your store', 'this number', 'this', 'them', 'everyone')})?${CLOSE}${E}`),

@@ -19,6 +19,7 @@ import {
   CONTINUE_ES,
   MSG_MOD_ES,
   NEG_ES,
+  ORDER_THING_ES,
   OTHER_NUMBER_ES,
   PRODUCT_ARTICLE_ES,
 } from './opt-out-lexicon.js';
@@ -28,7 +29,7 @@ import { DET_ES, MSG_ES, POLITE } from './opt-out-vocabulary.js';
 /** Words that may close a Spanish request without changing it. */
 const CLOSE = `(?: ${alt(POLITE, 'mas', 'nada', 'nada mas', 'ya', 'nunca', 'nunca mas', 'jamas', 'de nuevo', 'otra vez', 'gracias', 'porfavor', 'por favor', 'a este numero', 'a mi numero', 'aqui')})*`;
 /** A product after the verb turns the request into one about the order: "no me manden el rojo". */
-const NOT_PRODUCT = `(?! ${PRODUCT_ARTICLE_ES} (?!${alt(MSG_ES, 'basura', 'spam')}\\b))`;
+const NOT_PRODUCT = `(?! ${PRODUCT_ARTICLE_ES} (?!${alt(MSG_ES, 'basura', 'spam')}\\b)| ${ORDER_THING_ES}\\b)`;
 
 export const FRAMES_ES: readonly OptOutRule[] = Object.freeze([
   // "no me envíen", "nunca me escriban", "ni me sigan mandando", "no vuelvan a contactarme"
@@ -39,9 +40,21 @@ export const FRAMES_ES: readonly OptOutRule[] = Object.freeze([
     `(?<!\\bno (?:${CLITIC_ES} )?)\\b${alt('dejen', 'deja', 'deje', 'dejes', 'dejar', 'dejad', 'paren', 'para', 'pare', 'parar', 'terminen', 'acaben', 'basta')} de (?:${CLITIC_ES} )?${CONTACT_INF_ES}\\b${NOT_PRODUCT}`),
   // "no quiero (seguir) recibir(endo) mensajes", "no deseo que me sigan escribiendo"
   rule('f-es-no-quiero-recibir', 'es', STRONG,
-    `\\b${alt('no', 'nunca', 'ya no')} ${alt('quiero', 'quiere', 'queremos', 'deseo', 'deseamos', 'necesito', 'me interesa', 'acepto', 'autorizo')} (?:${alt('seguir', 'volver a', 'continuar', 'continuar a')} )?${alt('recibir', 'recibiendo', 'que me (?:' + CONTINUE_ES + ' )?' + alt(CONTACT_SUBJ_ES, CONTACT_INF_ES))}(?: mas)?(?: ${DET_ES})*(?: ${MSG_MOD_ES}\\b|${CLOSE}${E}| ${alt('nada', 'esto', 'eso', 'nada de ustedes', 'cosas')}\\b)`),
+    `\\b${alt('no', 'nunca', 'ya no')} ${alt('quiero', 'quiere', 'queremos', 'deseo', 'deseamos', 'necesito', 'me interesa', 'acepto', 'autorizo', 'estoy interesad[oa] en', 'me gusta')} (?:${alt('seguir', 'volver a', 'continuar', 'continuar a')} )?${alt('recibir', 'recibiendo', 'que me (?:' + CONTINUE_ES + ' )?' + alt(CONTACT_SUBJ_ES, CONTACT_INF_ES))}(?: mas)?(?: ${DET_ES})*(?: ${MSG_MOD_ES}\\b|${CLOSE}${E}| ${alt('nada', 'esto', 'eso', 'nada de ustedes', 'cosas')}\\b)`),
   rule('f-es-no-quiero-msg', 'es', STRONG,
     `\\b${alt('no', 'nunca', 'ya no')} ${alt('quiero', 'queremos', 'deseo', 'necesito')} ${alt('mas', 'ningun', 'ninguna', 'ningunos', 'sus', 'tus', 'estos', 'estas', 'esos', 'los', 'las', 'recibir mas')} (?:[a-z]+ )?${MSG_ES}\\b`),
+  // "no me interesan sus promociones": not interested, with our messages as the object.
+  rule('f-es-no-interest-msg', 'es', STRONG,
+    `\\bno (?:me |nos )?interesan? (?:${alt('sus', 'tus', 'los', 'las', 'estos', 'estas', 'recibir', 'recibir sus', 'recibir mas')} )(?:[a-z]+ )?${MSG_ES}\\b`),
+  // "que no me llegue ni un mensaje más": subjunctive of llegar; "no me llega el mensaje" is a delivery problem.
+  rule('f-es-no-lleguen', 'es', STRONG,
+    `\\bno (?:me |nos )?${alt('llegue', 'lleguen')} (?:${alt('ni un', 'ni uno', 'ni una', 'mas', 'ningun', 'ninguna', 'otro', 'otros', 'sus', 'estos')} )*${MSG_ES}\\b`),
+  // "bórrenme", "me pueden quitar de su lista", "quiero que me borren", "borradme" (vosotros)
+  rule('f-es-remove-me', 'es', STRONG,
+    `\\b${alt('me', 'nos')} (?:${alt('pueden', 'puede', 'podrian', 'podria', 'puedes', 'podrias', 'van a', 'quieren')} )?${alt('borr', 'quit', 'sac', 'saqu', 'elimin', 'retir', 'remuev', 'remov', 'baj', 'dar de baj', 'dan de baj', 'den de baj')}[a-z]* de (?:${alt('la', 'su', 'sus', 'esta', 'tu', 'vuestra', 'las', 'los', 'esa')} )?${alt('lista', 'listas', 'base de datos', 'base', 'contactos', 'registro', 'suscripcion', 'mensajes', 'envios', 'sistema', 'grupo', 'difusion', 'promociones', 'publicidad')}\\b|\\bque me ${alt('borren', 'quiten', 'saquen', 'eliminen', 'retiren', 'den de baja', 'remuevan', 'bajen', 'borres', 'quites', 'saques', 'elimines')}\\b|\\b${alt('borr', 'quit', 'sac', 'elimin', 'retir', 'dad', 'dadme de baj')}adme\\b`),
+  // "no sé de qué tienda son", "no sé quiénes son ustedes", "no sé qué es esto"
+  rule('f-es-dont-know-us', 'es', STRONG,
+    `\\bno se (?:de )?(?:${alt('que', 'cual')} ${alt('tienda', 'empresa', 'marca', 'negocio', 'lugar', 'compania', 'pagina', 'sitio')}|${alt('quien', 'quienes')}) ${alt('es', 'son', 'eres', 'sea', 'sean', 'sera', 'seran', 'me escribe', 'me escriben', 'me manda', 'me mandan')}\\b|\\bno se ${alt('que', 'de que')} es esto${CLOSE}${E}`),
   // "los voy a denunciar", "voy a bloquearlos", "ya los bloqueé", "voy a reportar este número"
   rule('f-es-threat', 'es', MEDIUM,
     `\\b${alt('los', 'las', 'te', 'lo', 'les')} ${alt('voy', 'vamos', 'ire', 'van')} a ${alt('reportar', 'denunciar', 'demandar', 'bloquear', 'acusar', 'quemar', 'exhibir')}\\b|\\b${alt('voy', 'vamos', 'ire')} a ${alt('reportar', 'denunciar', 'demandar', 'bloquear', 'acusar', 'exhibir', 'quejarme')}(?:${alt('los', 'las', 'te', 'les', 'lo')}\\b|(?: ${alt('a ustedes', 'este numero', 'su numero', 'este contacto', 'su tienda', 'su empresa', 'ante profeco', 'con profeco', 'a profeco', 'como spam')})?${CLOSE}${E})|\\b${alt('los', 'las', 'te')} ${alt('bloqueo', 'bloquee', 'reporto', 'reporte', 'denuncio', 'denuncie', 'demando')}\\b`),
@@ -49,10 +62,10 @@ export const FRAMES_ES: readonly OptOutRule[] = Object.freeze([
   rule('f-es-exclaim', 'es', MEDIUM,
     `${S}(?:${POLITE} )*(?:ya )?${alt('que', 'ke', 'k')} ${alt('fastidio', 'lata', 'hueva', 'pesados', 'pesadez', 'molestos', 'molestia', 'necios', 'insistentes', 'intensos', 'hartera', 'friega', 'joda', 'ladilla', 'fastidiosos', 'latosos', 'encimosos', 'cansones', 'jartera', 'mamones', 'pesadilla', 'acoso')}(?: ${alt('son', 'que son', 'de verdad', 'en serio', 'con (?:sus|tantos|los|tanto|estos) (?:[a-z]+ )?' + MSG_ES)})?${CLOSE}${E}`),
   rule('f-es-fed-up', 'es', MEDIUM,
-    `${S}(?:${POLITE} )*(?:ya )?${alt('chole', 'estuvo bueno', 'fue suficiente', 'es suficiente', 'es demasiado', 'me cansaron', 'me hartaron', 'me tienen (?:harto|harta|hartos|cansado|cansada|hasta la madre|hasta el gorro|hasta la coronilla|frito|frita|podrido|podrida)', 'basta', 'stop', 'para')}(?: ${alt('con (?:sus|tantos|los|tanto|estos|esto|esta)(?: [a-z]+)?', 'de (?:sus|tantos|los|estos)(?: [a-z]+)?')})?${CLOSE}${E}|\\bya me ${alt('cansaron', 'hartaron', 'tienen harto', 'tienen harta', 'tienen hasta la madre', 'tienen cansado', 'tienen cansada')}\\b`),
+    `${S}(?:${POLITE} )*(?:ya )?${alt('chole', 'estuvo bueno', 'fue suficiente', 'es suficiente', 'es demasiado', 'me cansaron', 'me hartaron', 'me tienen (?:harto|harta|hartos|cansado|cansada|hasta la madre|hasta el gorro|hasta la coronilla|frito|frita|podrido|podrida)')}(?: ${alt('con (?:sus|tantos|los|tanto|estos|esto|esta)(?: [a-z]+)?', 'de (?:sus|tantos|los|estos)(?: [a-z]+)?')})?${CLOSE}${E}|\\bya me ${alt('cansaron', 'hartaron', 'tienen harto', 'tienen harta', 'tienen hasta la madre', 'tienen cansado', 'tienen cansada')}\\b`),
   // Clause keywords beyond "alto/basta/baja": "parar", "detener", "suspendan", "desactivar".
   rule('f-es-keyword', 'es', STRONG,
-    `${S}(?:${POLITE} )*${alt('parar', 'detener', 'detengan', 'detente', 'deten', 'suspender', 'suspendan', 'desactivar', 'desactiven', 'finalizar', 'terminar', 'darme de baja', 'dar de baja', 'baja de mensajes', 'alto a los mensajes')}${CLOSE}${E}`),
+    `${S}(?:${POLITE} )*${alt('parar', 'detener', 'detengan', 'detente', 'deten', 'suspender', 'suspendan', 'desactivar', 'desactiven', 'finalizar', 'terminar', 'darme de baja', 'dar de baja', 'baja de mensajes', 'alto a los mensajes', 'reportado', 'reportados', 'bloqueado', 'bloqueados', 'denunciado', 'spam')}${CLOSE}${E}`),
   // "detengan los mensajes", "paren sus promociones", "corten los mensajes": a stop verb with our messages as object.
   rule('f-es-stop-msg', 'es', STRONG,
     `\\b${alt('detengan', 'deten', 'detener', 'paren', 'parar', 'suspendan', 'suspender', 'desactiven', 'desactivar', 'corten', 'quiten', 'quitar', 'terminen', 'eliminen', 'basta de', 'alto a', 'stop a', 'stop con', 'no mas', 'cancelen', 'cancelar')} (?:${alt('los', 'las', 'sus', 'estos', 'estas', 'tantos', 'tantas', 'todos los', 'todas las', 'el envio de', 'ya')} )*${MSG_MOD_ES}\\b`),
@@ -67,6 +80,9 @@ export const FRAMES_ES: readonly OptOutRule[] = Object.freeze([
   // "está equivocado el número", "tienen mal el número"; not "el número de pedido está equivocado".
   rule('f-es-wrong-number', 'es', STRONG,
     `\\b${alt('equivocad[oa]s?', 'incorrecto', 'erroneo', 'mal')} (?:${alt('el', 'de', 'este', 'su', 'mi')} )?${alt('numero', 'telefono', 'celular', 'persona', 'contacto')}\\b(?! de ${OTHER_NUMBER_ES}\\b)|\\b${alt('numero', 'telefono', 'celular')} (?!de ${OTHER_NUMBER_ES}\\b)(?:[a-z]+ ){0,2}${alt('equivocado', 'incorrecto', 'erroneo', 'errado', 'que no es mio')}\\b`),
+  // "ese número ya no existe", "este número es de otra persona"
+  rule('f-es-not-my-number', 'es', STRONG,
+    `\\b${alt('este', 'ese', 'el', 'mi', 'este mismo')} ${alt('numero', 'telefono', 'celular', 'cel', 'whatsapp')} (?:ya )?${alt('no existe', 'no es mio', 'es de otra persona', 'es de alguien mas', 'cambio de dueno', 'ahora es mio', 'ahora es de', 'es nuevo', 'lo tengo hace poco', 'era de')}\\b`),
   // "déjenme tranquila", "déjenme de molestar"
   rule('f-es-leave-alone', 'es', STRONG, `\\b${alt('dejame', 'dejenme', 'dejeme', 'dejanos', 'dejennos')} ${alt('en paz', 'tranquil[oa]s?', 'de molestar', 'de fastidiar', 'vivir')}\\b`),
   // "¿por qué me siguen mandando mensajes?", "por qué me llegan estos mensajes": being sent them is the complaint.

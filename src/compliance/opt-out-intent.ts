@@ -45,7 +45,7 @@ import { classifyKeyword } from './keywords.js';
 import { FRAMES_EN } from './opt-out-frames-en.js';
 import { FRAMES_ES } from './opt-out-frames-es.js';
 import { coreOfNormalised, normaliseForOptOut } from './opt-out-normalise.js';
-import { ACCIDENTAL_STOP, DECLINE, NAME_RULES, OPT_OUT_RULES, RESUBSCRIBE, type OptOutLanguage, type OptOutRule } from './opt-out-phrases.js';
+import { ACCIDENTAL_STOP, DECLINE, NAME_RULES, OPT_OUT_RULES, PLAYFUL, RESUBSCRIBE, type OptOutLanguage, type OptOutRule } from './opt-out-phrases.js';
 import { LANGUAGE_HINTS } from './opt-out-tokens.js';
 
 export type { OptOutLanguage } from './opt-out-phrases.js';
@@ -68,8 +68,10 @@ const DECLINE_CONFIDENCE = 0.3;
  * was an accident, overrides them; a complaint or a wrong number it does not.
  */
 const KEYWORD_RULES = new Set([
-  'keyword-clause', 'stop-clause-end', 'stop-it', 'please-stop', 'unsubscribe', 'opt-out', 'cancel', 'es-para', 'es-baja', 'es-quitame', 'f-es-keyword', 'f-es-fed-up',
+  'keyword-clause', 'stop-clause-end', 'stop-it', 'please-stop', 'unsubscribe', 'opt-out', 'cancel', 'es-para', 'es-baja', 'es-quitame', 'f-es-keyword',
 ]);
+/** Rules that fire on a bare "stop" word: teasing praise next to one overrides them. */
+const BARE_STOP_RULES = new Set(['keyword-clause', 'stop-clause-end', 'stop-it']);
 /** Phrase rules, then structural frames: all run on the normalised text and on its core. */
 const TEXT_RULES: readonly OptOutRule[] = [...OPT_OUT_RULES, ...FRAMES_EN, ...FRAMES_ES];
 
@@ -127,6 +129,7 @@ export function detectOptOut(body: string): OptOutResult {
   }
   const onlyKeywordRules = [...decided].every((id) => KEYWORD_RULES.has(id));
   if (onlyKeywordRules && (RESUBSCRIBE.test(text) || ACCIDENTAL_STOP.test(text))) return NOTHING(language, NEAR_MISS);
+  if ([...decided].every((id) => BARE_STOP_RULES.has(id)) && PLAYFUL.test(text)) return NOTHING(language, NEAR_MISS);
   const confidence = Math.min(0.99, best.rule.weight + 0.02 * (decided.size - 1));
   return Object.freeze({ optOut: true, confidence: Math.round(confidence * 100) / 100, matched: best.phrase, language });
 }

@@ -69,6 +69,10 @@ export const CONTACT_INF_ES = alt(
   `${AR_STEMS}(?:ar|arme|arnos|arle|arles|ando|andome|andonos)`,
   `${IR_STEMS}(?:ir|irme|irnos|irle|irles|iendo|iendome|iendonos)`,
   'marcar', 'marcarme', 'hostigar', 'hostigarme',
+  // slang for bothering: "dejen de joder", "dejen de fregar"
+  'joder', 'joderme', 'jodernos', 'fregar', 'fregarme', 'chingar', 'chingarme', 'jorobar', 'jorobarme', 'dar lata', 'dar la lata',
+  // "dejen de estar mandando"
+  `estar ${AR_STEMS}ando`, `estar ${IR_STEMS}iendo`,
 );
 
 /** Continuing or repeating: "no me sigan escribiendo", "no vuelvan a mandar". */
@@ -85,6 +89,12 @@ export const MSG_MOD_ES = `${MSG_ES}(?: [a-z]+)?`;
 
 /** Articles that introduce a product instead of our messages: "no me manden el rojo". */
 export const PRODUCT_ARTICLE_ES = alt('el', 'la', 'los', 'las', 'un', 'una', 'otro', 'otra', 'mi', 'mis', 'su', 'sus', 'a mi', 'al', 'a la');
+
+/** Things a shopper asks us not to send that are part of the order, not marketing: "no me manden factura". */
+export const ORDER_THING_ES = alt(
+  'factura', 'facturas', 'recibo', 'recibos', 'ticket', 'comprobante', 'nota', 'paquete', 'caja', 'bolsa', 'bolsas', 'pedido', 'producto',
+  'talla', 'color', 'guia', 'link', 'links', 'enlace', 'foto', 'fotos', 'codigo', 'regalo', 'muestra', 'muestras', 'catalogo fisico', 'nada fisico',
+);
 
 /** Numbers that are not the shopper's phone: "el número de pedido está equivocado". */
 export const OTHER_NUMBER_ES = alt('pedido', 'orden', 'rastreo', 'guia', 'seguimiento', 'tarjeta', 'cuenta', 'confirmacion', 'factura', 'referencia', 'talla', 'calzado', 'zapato', 'casa', 'interior', 'exterior');

@@ -100,6 +100,9 @@ const SWAP_INDEX: ReadonlyMap<string, string> = (() => {
 /** Words that justify splitting a glued token ("stopit", "optout", "wrongnumber"). */
 const SPLIT_KEYS = new Set(['stop', 'opt', 'unsubscribe', 'texting', 'text', 'texts', 'messages', 'number', 'wrong', 'remove', 'please', 'cancel', 'quit', 'alto', 'basta', 'baja', 'spam', 'block', 'no', 'more', 'leave', 'alone', 'mas', 'numero', 'mensajes']);
 
+/** Two-letter words that may stand as one half of a glued token ("stopit", "nomore", "optout"). */
+const SHORT_WORDS = new Set(['me', 'no', 'it', 'up', 'us', 'of', 'my', 'ya', 'mi', 'de', 'el', 'la', 'ok']);
+
 /** Optimal string alignment distance (Damerau–Levenshtein without repeated edits of a substring). */
 function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
@@ -169,7 +172,9 @@ function canonToken(token: string, depth = 0): string {
     for (let i = 2; i <= token.length - 2; i++) {
       const left = known(token.slice(0, i)) ?? SQUEEZE_INDEX.get(squeeze(token.slice(0, i)));
       const right = known(token.slice(i)) ?? SQUEEZE_INDEX.get(squeeze(token.slice(i)));
-      if (left && right && (SPLIT_KEYS.has(left) || SPLIT_KEYS.has(right))) return `${left} ${right}`;
+      // Both halves must be words, not endings: "removed" is not "remove ed".
+      const whole = (part: string): boolean => part.length >= 3 || SHORT_WORDS.has(part);
+      if (left && right && whole(left) && whole(right) && (SPLIT_KEYS.has(left) || SPLIT_KEYS.has(right))) return `${left} ${right}`;
     }
   }
   return fuzzy(token) ?? token;

@@ -5,6 +5,7 @@
  * labelled corpus; the structural frames in `opt-out-frames-*.ts` generalise
  * them.
  */
+import { ORDER_THING_ES } from './opt-out-lexicon.js';
 import { alt, E, gap, MEDIUM, NEAR, rule, S, STRONG, W, WEAK, type OptOutRule } from './opt-out-rule.js';
 import {
   DET,
@@ -126,7 +127,7 @@ export const OPT_OUT_RULES: readonly OptOutRule[] = Object.freeze([
   rule('no-interest', 'en', WEAK, `\\b${alt('no interest', 'not interested in (?:\\w+ )?(?:texts|messages|sms)')}\\b(?! ${alt('financing', 'payments?', 'plans?', 'for', 'credit', 'options?', 'months?', 'installments?', 'if')})`),
   // enough / too many / sick of / keep texting
   rule('enough', 'en', MEDIUM, `${S}(?:${POLITE} )*${alt('thats enough', 'that is enough', 'enough is enough', 'enough already')}(?: ${TAIL})*${E}|\\benough ${alt('with', 'of')} ${alt(DET, 'you', 'it', 'this')}\\b`),
-  rule('too-many', 'en', STRONG, `\\b${alt('too', 'so', 'way too', 'to', 'way to')} many (?:${W} ){0,2}${MSG_EN}\\b|\\b${alt(VERBING, MSG_EN)}(?: ${W}){0,2} ${alt('too much', 'so much', 'every day', 'everyday', 'constantly', 'all day', 'nonstop', 'non stop', 'every hour', 'all the time', '24 7', 'twice a day', 'every other day')}\\b`),
+  rule('too-many', 'en', STRONG, `\\b${alt('too', 'so', 'way too', 'to', 'way to')} many (?:${W} ){0,2}${MSG_EN}\\b(?! to ${alt('answer', 'reply', 'respond', 'read', 'go through', 'keep up', 'check', 'open', 'deal')})|\\b${alt(VERBING, MSG_EN)}(?: ${W}){0,2} ${alt('too much', 'so much', 'every day', 'everyday', 'constantly', 'all day', 'nonstop', 'non stop', 'every hour', 'all the time', '24 7', 'twice a day', 'every other day')}\\b`),
   rule('sick-of', 'en', MEDIUM, `\\b${alt('sick', 'tired', 'sick and tired')} of (?:${W} ){0,3}${alt(MSG_EN, 'you', 'this', 'your', VERBING)}\\b`),
   rule('keep-texting', 'en', STRONG,
     `(?<!\\b${alt('please', 'can you', 'you can', 'do', 'you should', 'pls')} )\\b${alt('keep', 'keeps', 'kept', 'still')} (?:on )?(?:${alt('getting', 'receiving', 'get', 'receive', 'sending me', 'sending')} )?(?:${DET} )*${alt(MSG_EN, 'texting', 'messaging', 'contacting', 'calling', 'spamming', 'bothering', 'bugging', 'harassing', 'pestering')}\\b(?! ${alt('saying', 'that says', 'says', 'error', 'with the code', 'with my code', 'with the link', 'with a code', 'from my bank', 'me (?:deals|offers|updates|coupons|codes|the deals|posted|informed)')})`),
@@ -144,7 +145,7 @@ export const OPT_OUT_RULES: readonly OptOutRule[] = Object.freeze([
   rule('es-basta', 'es', STRONG, `(?<!\\bno )\\bbasta\\b(?! ${alt('con', 'y sobra', 'para')})`),
   rule('es-baja', 'es', STRONG, `\\b${alt('de', 'la', 'mi', 'su')} baja\\b(?! ${alt('calidad', 'temporada', 'de precio', 'de precios', 'del precio', 'el precio', `(?:mi|la|el|una|un|los|las|su|esta|este) ${alt(ORDER, 'cuenta', 'direccion', 'suscripcion a la caja')}`)})`),
   rule('es-no-me', 'es', STRONG,
-    `\\bno (?:${alt('me', 'nos', 'le', 'les')} )?(?:${alt('vuelvan a', 'vuelvas a', 'sigan', 'sigas')} )?${NO_ME_ES}\\b(?! ${alt('el', 'la', 'los', 'las', 'un', 'una', 'otro', 'otra')} (?!${alt(MSG_ES, 'basura')}))`),
+    `\\bno (?:${alt('me', 'nos', 'le', 'les')} )?(?:${alt('vuelvan a', 'vuelvas a', 'sigan', 'sigas')} )?${NO_ME_ES}\\b(?! ${alt('el', 'la', 'los', 'las', 'un', 'una', 'otro', 'otra')} (?!${alt(MSG_ES, 'basura')})| ${ORDER_THING_ES}\\b)`),
   rule('es-no-quiero', 'es', STRONG,
     `\\bno (?:${alt('quiero', 'deseo', 'necesito', 'queremos')}) (?:${alt('seguir', 'volver a', 'ya')} )?${alt('recibir', 'que me ' + VERB_ES, 'nada', 'saber nada', MSG_ES, '(?:sus|tus|estos|estas|los|las|mas) (?:\\w+ )?' + MSG_ES, 'recibirlos', 'recibirlas')}\\b`),
   rule('es-no-quiero-mas', 'es', STRONG, `\\b${alt('no quiero', 'no deseo', 'ya no quiero')} mas${E}`),
@@ -189,6 +190,16 @@ const ACT = alt('stop', 'unsubscribe', 'opt out', 'opted out', 'cancel', 'alto',
 const ACCIDENT = alt('by accident', 'by mistake', 'accidentally', 'on accident', 'sin querer', 'por error', 'por equivocacion', 'por accidente', 'without meaning to');
 export const ACCIDENTAL_STOP = new RegExp(
   `\\b${ACT}(?: \\w+){0,3} ${ACCIDENT}\\b|\\b${ACCIDENT}(?: \\w+){0,3} ${ACT}\\b|\\b${alt('didnt mean', 'did not mean', 'no queria', 'me equivoque al')} (?:\\w+ ){0,3}${ACT}\\b|\\b${alt('want', 'quiero')} ${alt('them', 'the texts', 'your texts', 'the messages', 'texts', 'messages', 'the deals', 'los mensajes', 'sus mensajes')} ${alt('back', 'again', 'de nuevo', 'otra vez')}\\b`,
+);
+
+/**
+ * Praise beside a bare "stop": "stop it, these are so cute", "haha stop, I'm
+ * already buying it". The shopper is teasing back, not revoking; only
+ * overrides rules that see the word "stop" alone, and not when the praise is
+ * negated ("stop, I don't want it").
+ */
+export const PLAYFUL = new RegExp(
+  `(?<!\\b${alt('dont', 'do not', 'not', 'no longer', 'never', 'wont', 'didnt', 'no')} (?:[a-z]+ )?)\\b${alt('(?<!\\bthe )love', 'loving', 'obsessed', 'cute', 'gorgeous', 'beautiful', 'amazing', 'stunning', 'tempting', 'temptation', 'buying', 'buy everything', 'buying everything', 'making me want', 'want (?:it|them|everything|all|one|these|this)', 'need (?:it|them|these|this|one)', 'my wallet', 'my bank account', 'so good', 'too good', 'me encanta', 'me encantan', 'hermos[oa]s?', 'precios[oa]s?', 'lo quiero', 'los quiero', 'lo compro')}\\b`,
 );
 
 /** A reply that declines the offer rather than the channel: below the threshold, flagged for review. */
