@@ -20,7 +20,7 @@ import {
   OBJ_ME_EN,
   STOP_V_EN,
 } from './opt-out-lexicon.js';
-import { alt, E, MEDIUM, rule, S, STRONG, W, WEAK, type OptOutRule } from './opt-out-rule.js';
+import { alt, E, MEDIUM, NEAR, rule, S, STRONG, W, WEAK, type OptOutRule } from './opt-out-rule.js';
 import { DET, MSG_EN, POLITE } from './opt-out-vocabulary.js';
 
 /** What may close a request without changing it: "…again", "…anymore", "…thanks". */
@@ -36,6 +36,9 @@ export const FRAMES_EN: readonly OptOutRule[] = Object.freeze([
   // "don't/never/do not (ever) + contact-verb + me": the object is required ("don't text and drive").
   rule('f-neg-contact', 'en', STRONG,
     `\\b${alt('dont', 'do not', 'never', 'no more', 'stop')}(?: ${alt('ever', 'even', 'you', 'again')})* ${CONTACT_EN} ${OBJ_ME_EN}\\b(?! ${alt('back', 'when', 'if', 'once', 'before', 'after', 'until', 'at', 'on', 'about', 'instead', 'the', 'with')}\\b)`),
+  // "don't send it to my old address", "never ship the blue one": about the order, a near miss for a person to read.
+  rule('f-neg-send-order', 'en', NEAR,
+    `\\b${alt('dont', 'do not', 'never', 'please dont', 'pls dont')} ${alt('send', 'ship', 'mail', 'deliver', 'charge', 'email', 'text')} (?:me )?${alt('it', 'them', 'that', 'this', 'the', 'my', 'a', 'an', 'any', 'anything')} (?!${alt(MSG_EN, 'more', 'again', 'anymore', 'junk', 'crap', 'spam')}\\b)`),
   // "I don't / no longer want|wish|need + (to) get|receive + (these) texts", "I don't want any more messages".
   rule('f-not-want', 'en', STRONG,
     `\\b${alt('dont', 'do not', 'no longer', 'never', 'would rather not', 'dont really', 'do not really')} ${alt('want', 'wish', 'need', 'care', 'like')}(?: ${alt('to', 'for', 'get', 'receive', 'getting', 'receiving', 'see', 'seeing', 'any', 'more', 'any more', 'anymore', 'these', 'those', 'your', 'the', 'such', 'all', 'these', 'be')})* ${alt(MSG_MOD_EN, 'texted', 'messaged', 'contacted', 'bothered', 'hear from you')}\\b(?! ${alt('about', 'for', 'on', 'with')} (?:my|the|an?) ${alt('order', 'package', 'delivery', 'shipping', 'shipment', 'refund', 'return')})`),

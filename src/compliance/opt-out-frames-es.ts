@@ -23,7 +23,7 @@ import {
   OTHER_NUMBER_ES,
   PRODUCT_ARTICLE_ES,
 } from './opt-out-lexicon.js';
-import { alt, E, MEDIUM, rule, S, STRONG, WEAK, type OptOutRule } from './opt-out-rule.js';
+import { alt, E, MEDIUM, NEAR, rule, S, STRONG, WEAK, type OptOutRule } from './opt-out-rule.js';
 import { DET_ES, MSG_ES, POLITE } from './opt-out-vocabulary.js';
 
 /** Words that may close a Spanish request without changing it. */
@@ -35,6 +35,9 @@ export const FRAMES_ES: readonly OptOutRule[] = Object.freeze([
   // "no me envíen", "nunca me escriban", "ni me sigan mandando", "no vuelvan a contactarme"
   rule('f-es-neg-contact', 'es', STRONG,
     `\\b${NEG_ES} (?:${alt('me', 'nos', 'le', 'les')} )?(?:${CONTINUE_ES} (?:${CLITIC_ES} )?${CONTACT_INF_ES}|${CONTACT_SUBJ_ES})\\b${NOT_PRODUCT}`),
+  // The same request about the order ("no me manden factura", "no me envíen el rojo"): a near miss, for a person to read.
+  rule('f-es-neg-contact-order', 'es', NEAR,
+    `\\b${NEG_ES} (?:${alt('me', 'nos', 'le', 'les')} )?${alt(CONTACT_SUBJ_ES, CONTACT_INF_ES)} (?:${PRODUCT_ARTICLE_ES} (?!${alt(MSG_ES, 'basura', 'spam')}\\b)|${ORDER_THING_ES}\\b)`),
   // "dejen de escribirme", "paren de mandar mensajes"; "no dejen de avisarme" asks for the opposite.
   rule('f-es-dejar-de', 'es', STRONG,
     `(?<!\\bno (?:${CLITIC_ES} )?)\\b${alt('dejen', 'deja', 'deje', 'dejes', 'dejar', 'dejad', 'paren', 'para', 'pare', 'parar', 'terminen', 'acaben', 'basta')} de (?:${CLITIC_ES} )?${CONTACT_INF_ES}\\b${NOT_PRODUCT}`),

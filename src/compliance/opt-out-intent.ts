@@ -29,23 +29,35 @@
  *  - a reply that declines the offer, not the channel: "no", "no thanks",
  *    "maybe later", "I'm good". These return a confidence just under the
  *    threshold so a caller can route them to a person;
- *  - a resubscribe ("I sent STOP by accident, please start again").
+ *  - a resubscribe ("I sent STOP by accident, please start again"), or a stop
+ *    the sender calls a mistake ("me di de baja sin querer");
+ *  - a teasing "stop" beside praise ("stop it, these are so cute 😍").
+ *
+ * How it decides: the message is normalised (`opt-out-normalise.ts`), then
+ * phrase rules (`opt-out-phrases.ts`) and structural frames
+ * (`opt-out-frames-en.ts`, `opt-out-frames-es.ts`) run on it and on its core
+ * without tone words; the strongest match wins. Only when no rule matched at
+ * all, and the message is not a decline, a resubscribe, a stop undone or
+ * praise, a naive Bayes model trained on the corpus (`opt-out-model.ts`) may
+ * still call it an opt-out: a second opinion for wordings no rule foresaw.
  *
  * `confidence` is the detector's belief that the message IS an opt-out, in
  * [0, 1]: 1 for an exact carrier keyword, 0.95 / 0.85 / 0.65 for strong /
- * medium / weak phrase rules, 0.35 for a near miss, 0 for nothing. `optOut`
- * is `confidence >= OPT_OUT_THRESHOLD`. `matched` is the normalised phrase
- * that decided it (null unless `optOut`).
+ * medium / weak rules (a little more when several agree), 0.6 for the model
+ * alone, 0.35 for a near miss, 0.3 for a decline, 0 for nothing. `optOut` is
+ * `confidence >= OPT_OUT_THRESHOLD`. `matched` is the normalised phrase that
+ * decided it, or the model's strongest cues (null unless `optOut`).
  *
- * Pure: no I/O, no clock, no environment. `natural` is not used: the only
- * piece it would contribute is an edit distance, which is a dozen lines here
- * and keeps this module free of a large import.
+ * Pure: no I/O, no clock, no environment. The model is a table of weights
+ * loaded with the module; `natural` trains it offline
+ * (`scripts/train-opt-out-model.ts`) and is never imported at run time.
  */
 import { classifyKeyword } from './keywords.js';
 import { FRAMES_EN } from './opt-out-frames-en.js';
 import { FRAMES_ES } from './opt-out-frames-es.js';
 import { coreOfNormalised, normaliseForOptOut } from './opt-out-normalise.js';
-import { ACCIDENTAL_STOP, DECLINE, NAME_RULES, OPT_OUT_RULES, PLAYFUL, RESUBSCRIBE, type OptOutLanguage, type OptOutRule } from './opt-out-phrases.js';
+import { modelOpinion, OPT_OUT_MODEL, type OptOutModel } from './opt-out-model.js';
+import { ACCIDENTAL_STOP, DECLINE, NAME_RULES, NEGATED_STOP, OPT_OUT_RULES, PLAYFUL, PRAISE, RESUBSCRIBE, type OptOutLanguage, type OptOutRule } from './opt-out-phrases.js';
 import { LANGUAGE_HINTS } from './opt-out-tokens.js';
 
 export type { OptOutLanguage } from './opt-out-phrases.js';
@@ -62,6 +74,8 @@ export const OPT_OUT_THRESHOLD = 0.5;
 
 const NEAR_MISS = 0.35;
 const DECLINE_CONFIDENCE = 0.3;
+/** The model alone: above the threshold, below every rule, so a rule's reading always ranks first. */
+const MODEL_CONFIDENCE = 0.6;
 /**
  * Rules that only name the act of opting out ("stop", "unsubscribe", "baja"),
  * not a reason for it. A message that asks to start again, or says the stop
@@ -96,13 +110,29 @@ const NOTHING = (language: OptOutLanguage | null, confidence = 0): OptOutResult 
 
 /** Classify one inbound SMS body. */
 export function detectOptOut(body: string): OptOutResult {
-  if (typeof body !== 'string' || body.trim() === '') return NOTHING(null);
+  return assessOptOut(body, OPT_OUT_MODEL).result;
+}
+
+export interface OptOutAssessment {
+  readonly result: OptOutResult;
+  /** The model's probability when it was consulted (no rule matched and no gate closed), else null. */
+  readonly modelProbability: number | null;
+}
+
+/**
+ * `detectOptOut` with an explicit model (or none): the accuracy bench
+ * cross-validates with models trained on part of the corpus, and the trainer
+ * picks the model's threshold from the probabilities reported here.
+ */
+export function assessOptOut(body: string, model: OptOutModel | null): OptOutAssessment {
+  const ruled = (result: OptOutResult): OptOutAssessment => ({ result, modelProbability: null });
+  if (typeof body !== 'string' || body.trim() === '') return ruled(NOTHING(null));
   const keyword = classifyKeyword(body);
   const text = normaliseForOptOut(body);
   if (keyword === 'stop') {
-    return Object.freeze({ optOut: true, confidence: 1, matched: text || body.trim().toLowerCase(), language: languageOf(body, text, null) });
+    return ruled(Object.freeze({ optOut: true, confidence: 1, matched: text || body.trim().toLowerCase(), language: languageOf(body, text, null) }));
   }
-  if (keyword !== null) return NOTHING(languageOf(body, text, null));
+  if (keyword !== null) return ruled(NOTHING(languageOf(body, text, null)));
 
   let best: { rule: OptOutRule; phrase: string } | null = null;
   const decided = new Set<string>();
@@ -123,13 +153,28 @@ export function detectOptOut(body: string): OptOutResult {
     if (!best || rule.weight > best.rule.weight) best = { rule, phrase: m[0].toLowerCase() };
   }
   const language = languageOf(body, text, best && best.rule.weight >= OPT_OUT_THRESHOLD ? best.rule : null);
-  if (!best || best.rule.weight < OPT_OUT_THRESHOLD) {
-    const near = best ? NEAR_MISS : DECLINE.test(text) ? DECLINE_CONFIDENCE : 0;
-    return NOTHING(language, near);
-  }
+  if (best === null) return consultModel(model, text, core, language);
+  if (best.rule.weight < OPT_OUT_THRESHOLD) return ruled(NOTHING(language, NEAR_MISS));
   const onlyKeywordRules = [...decided].every((id) => KEYWORD_RULES.has(id));
-  if (onlyKeywordRules && (RESUBSCRIBE.test(text) || ACCIDENTAL_STOP.test(text))) return NOTHING(language, NEAR_MISS);
-  if ([...decided].every((id) => BARE_STOP_RULES.has(id)) && PLAYFUL.test(text)) return NOTHING(language, NEAR_MISS);
+  if (onlyKeywordRules && (RESUBSCRIBE.test(text) || ACCIDENTAL_STOP.test(text))) return ruled(NOTHING(language, NEAR_MISS));
+  if ([...decided].every((id) => BARE_STOP_RULES.has(id)) && PLAYFUL.test(text)) return ruled(NOTHING(language, NEAR_MISS));
   const confidence = Math.min(0.99, best.rule.weight + 0.02 * (decided.size - 1));
-  return Object.freeze({ optOut: true, confidence: Math.round(confidence * 100) / 100, matched: best.phrase, language });
+  return ruled(Object.freeze({ optOut: true, confidence: Math.round(confidence * 100) / 100, matched: best.phrase, language }));
+}
+
+/**
+ * No rule matched, not even a near miss. The model may still call it an
+ * opt-out, except where the message says what it is in a way the rules
+ * already read as something else: a decline of the offer ("no thanks"), a
+ * resubscribe, a stop undone ("no dejen de avisarme", "sent stop by accident"),
+ * or praise, whose polarity a bag of words cannot see.
+ */
+function consultModel(model: OptOutModel | null, text: string, core: string, language: OptOutLanguage | null): OptOutAssessment {
+  const quiet = DECLINE.test(text) ? DECLINE_CONFIDENCE : 0;
+  const gated = model === null || DECLINE.test(text) || RESUBSCRIBE.test(text) || ACCIDENTAL_STOP.test(text) || NEGATED_STOP.test(text) || PRAISE.test(text);
+  if (gated) return { result: NOTHING(language, quiet), modelProbability: null };
+  const opinion = modelOpinion(model, core);
+  if (opinion.probability < model.threshold) return { result: NOTHING(language, quiet), modelProbability: opinion.probability };
+  const result = Object.freeze({ optOut: true, confidence: MODEL_CONFIDENCE, matched: opinion.cues.join(' / ') || core, language });
+  return { result, modelProbability: opinion.probability };
 }

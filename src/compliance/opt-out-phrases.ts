@@ -202,6 +202,22 @@ export const PLAYFUL = new RegExp(
   `(?<!\\b${alt('dont', 'do not', 'not', 'no longer', 'never', 'wont', 'didnt', 'no')} (?:[a-z]+ )?)\\b${alt('(?<!\\bthe )love', 'loving', 'obsessed', 'cute', 'gorgeous', 'beautiful', 'amazing', 'stunning', 'tempting', 'temptation', 'buying', 'buy everything', 'buying everything', 'making me want', 'want (?:it|them|everything|all|one|these|this)', 'need (?:it|them|these|this|one)', 'my wallet', 'my bank account', 'so good', 'too good', 'me encanta', 'me encantan', 'hermos[oa]s?', 'precios[oa]s?', 'lo quiero', 'los quiero', 'lo compro')}\\b`,
 );
 
+/**
+ * Praise: a message that likes the texts or the goods is not revoking them.
+ * The model counts words and cannot read this polarity ("your texts make me
+ * smile" shares every word with a complaint), so the detector does not ask
+ * it about a message that praises. Negated praise ("don't love these") is
+ * not praise.
+ */
+export const PRAISE = new RegExp(
+  `(?<!\\b${alt('dont', 'do not', 'not', 'no', 'never', 'didnt', 'wont')} (?:[a-z]+ )?)\\b${alt('love', 'loving', 'like', 'liked', 'enjoy', 'smile', 'clever', 'funny', 'cute', 'great', 'awesome', 'amazing', 'helpful', 'appreciate', 'thank', 'thanks', 'gracias', 'want more', 'more please', 'keep them coming', 'me encanta', 'me encantan', 'me gusta', 'me gustan', 'excelente', 'genial', 'buenisimo', 'bonito', 'bonita', 'lindo', 'linda', 'hermoso', 'hermosa')}\\b`,
+);
+
+/** Asking us to keep going: "don't stop sending deals", "no dejen de avisarme", "sigan mandando ofertas". */
+export const NEGATED_STOP = new RegExp(
+  `\\b${alt('dont', 'do not', 'never', 'no', 'nunca')} (?:${alt('me', 'nos')} )?${alt('stop', 'quit', 'end', 'dejen de', 'dejes de', 'deje de', 'paren de', 'dejar de')}\\b|\\b${alt('keep', 'sigan', 'sigue', 'continuen', 'continue')} ${alt('texting', 'sending', 'messaging', 'them coming', 'mandando', 'enviando', 'escribiendo', 'avisando', 'me')}\\b`,
+);
+
 /** A reply that declines the offer rather than the channel: below the threshold, flagged for review. */
 const DECLINES = alt('no', 'nah', 'nope', 'no thanks', 'not now', 'not right now', 'not yet', 'maybe later', 'maybe next time', 'im good', 'im ok', 'im fine', 'all good', 'no gracias', 'ahora no', 'ahorita no', 'i pass', 'ill pass', 'pass');
 export const DECLINE = new RegExp(`${S}(?:${POLITE} )*${DECLINES}(?: ${alt(DECLINES, TAIL)})*${E}`);
