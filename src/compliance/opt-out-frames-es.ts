@@ -38,6 +38,9 @@ export const FRAMES_ES: readonly OptOutRule[] = Object.freeze([
   // The same request about the order ("no me manden factura", "no me envíen el rojo"): a near miss, for a person to read.
   rule('f-es-neg-contact-order', 'es', NEAR,
     `\\b${NEG_ES} (?:${alt('me', 'nos', 'le', 'les')} )?${alt(CONTACT_SUBJ_ES, CONTACT_INF_ES)} (?:${PRODUCT_ARTICLE_ES} (?!${alt(MSG_ES, 'basura', 'spam')}\\b)|${ORDER_THING_ES}\\b)`),
+  // Declining the goods, not the channel: "ya no quiero los zapatos", "no quiero recibir el paquete en casa", "ya no lo quiero".
+  rule('f-es-decline-goods', 'es', NEAR,
+    `\\b(?:ya )?no (?:${alt('lo', 'la', 'los', 'las')} )?${alt('quiero', 'queremos', 'necesito', 'ocupo', 'voy a querer')}(?: recibir)?(?: (?:${PRODUCT_ARTICLE_ES}|${alt('ese', 'esa', 'esos', 'esas', 'este', 'esta', 'estos', 'estas')}) (?!${alt(MSG_ES, 'basura', 'spam')}\\b)[a-z]+|${E}| ${ORDER_THING_ES}\\b)`),
   // "dejen de escribirme", "paren de mandar mensajes"; "no dejen de avisarme" asks for the opposite.
   rule('f-es-dejar-de', 'es', STRONG,
     `(?<!\\bno (?:${CLITIC_ES} )?)\\b${alt('dejen', 'deja', 'deje', 'dejes', 'dejar', 'dejad', 'paren', 'para', 'pare', 'parar', 'terminen', 'acaben', 'basta')} de (?:${CLITIC_ES} )?${CONTACT_INF_ES}\\b${NOT_PRODUCT}`),

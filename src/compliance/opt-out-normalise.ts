@@ -79,8 +79,10 @@ const PHONETIC_INDEX: ReadonlyMap<string, string> = (() => {
   const index = new Map<string, string | null>();
   for (const word of VOCAB) {
     if (word.length < 5) continue;
+    // A misspelling listed in CANONICAL and its correct form share a key and a meaning: not a clash.
+    const meant = CANONICAL[word] ?? word;
     const key = phonetic(word);
-    index.set(key, index.has(key) && index.get(key) !== word ? null : word);
+    index.set(key, index.has(key) && index.get(key) !== meant ? null : meant);
   }
   return new Map([...index].filter((e): e is [string, string] => e[1] !== null));
 })();

@@ -147,7 +147,7 @@ export const OPT_OUT_RULES: readonly OptOutRule[] = Object.freeze([
   rule('es-no-me', 'es', STRONG,
     `\\bno (?:${alt('me', 'nos', 'le', 'les')} )?(?:${alt('vuelvan a', 'vuelvas a', 'sigan', 'sigas')} )?${NO_ME_ES}\\b(?! ${alt('el', 'la', 'los', 'las', 'un', 'una', 'otro', 'otra')} (?!${alt(MSG_ES, 'basura')})| ${ORDER_THING_ES}\\b)`),
   rule('es-no-quiero', 'es', STRONG,
-    `\\bno (?:${alt('quiero', 'deseo', 'necesito', 'queremos')}) (?:${alt('seguir', 'volver a', 'ya')} )?${alt('recibir', 'que me ' + VERB_ES, 'nada', 'saber nada', MSG_ES, '(?:sus|tus|estos|estas|los|las|mas) (?:\\w+ )?' + MSG_ES, 'recibirlos', 'recibirlas')}\\b`),
+    `\\bno (?:${alt('quiero', 'deseo', 'necesito', 'queremos')}) (?:${alt('seguir', 'volver a', 'ya')} )?${alt(`recibir(?! ${alt('el', 'la', 'un', 'una', 'mi', 'mis', 'su')} (?!${MSG_ES}\\b))`, 'que me ' + VERB_ES, 'nada', 'saber nada', MSG_ES, '(?:sus|tus|estos|estas|los|las|mas) (?:\\w+ )?' + MSG_ES, 'recibirlos', 'recibirlas')}\\b`),
   rule('es-no-quiero-mas', 'es', STRONG, `\\b${alt('no quiero', 'no deseo', 'ya no quiero')} mas${E}`),
   rule('es-quitame', 'es', STRONG,
     `\\b${alt('sacame', 'sacarme', 'saquenme', 'sacanme', 'quitame', 'quitenme', 'quitarme', 'quiteme', 'borrame', 'borrenme', 'borrarme', 'borreme', 'eliminame', 'eliminenme', 'eliminarme', 'elimineme', 'retirame', 'retirenme', 'retirarme', 'excluyanme', 'excluirme', 'dame de baja', 'denme de baja', 'darme de baja', 'dar de baja', 'deme de baja')}(?: ${alt('porfavor', 'ya', 'ahora', 'gracias')})*(?:${E}| ${alt('de (?:la|su|sus|esta|esa|tu|vuestra|las|los|este)? ?(?:lista|listas|base|contactos|mensajes|sistema|registro|suscripcion|envios|promociones|publicidad|datos)', 'de aqui', 'de ahi', MSG_ES, 'porfavor', 'ya')})`),
