@@ -94,6 +94,11 @@ export const FRAMES_EN: readonly OptOutRule[] = Object.freeze([
   // "never asked for texts", "didn't sign up for promo messages"
   rule('f-didnt-ask', 'en', STRONG,
     `\\b${alt('never', 'didnt', 'did not', 'dont', 'do not')} ${alt('ask', 'asked', 'request', 'requested', 'sign up', 'signed up', 'opt in', 'opted in', 'subscribe', 'subscribed')} (?:${alt('for', 'to')} )?(?:${DET} )*${MSG_MOD_EN}\\b`),
+  // "count me out", "I want out": leaving, with the channel understood.
+  rule('f-want-out', 'en', STRONG, `${S}(?:${POLITE} )*${alt('count me out', 'i want out', 'want out', 'im out', 'i am out', 'leave me out', 'leave me out of this', 'get me out', 'get me out of this', 'let me out')}${CLOSE}${E}`),
+  // "not me", "that wasn't me", "I never ordered anything": the shopper is not who we think.
+  rule('f-not-me', 'en', MEDIUM,
+    `${S}(?:${POLITE} )*${alt('not me', 'thats not me', 'that is not me', 'wasnt me', 'it wasnt me', 'that wasnt me', 'this isnt me', 'not mine', 'not my cart', 'thats not my cart')}${CLOSE}${E}|\\b(?:i )?${alt('never', 'didnt', 'did not')} ${alt('ordered', 'order', 'bought', 'buy', 'added', 'add', 'left', 'leave', 'put', 'shopped for')} ${alt('anything', 'nothing', 'this', 'that', 'these', 'any of this', 'a thing')}${CLOSE}${E}`),
   // "I'll sue", "gonna report you", "about to block this number".
   rule('f-threat', 'en', MEDIUM,
     `\\b${alt('ill', 'i will', 'gonna', 'going to', 'im going to', 'i am going to', 'ima', 'about to', 'will')} ${alt('sue', 'report', 'block')}(?: ${alt('you', 'ya', 'yall', 'u', 'you guys', 'your company', 'your store', 'this number', 'this', 'them', 'everyone')})?${CLOSE}${E}`),

@@ -28,13 +28,25 @@ import { DET_ES, MSG_ES, POLITE } from './opt-out-vocabulary.js';
 
 /** Words that may close a Spanish request without changing it. */
 const CLOSE = `(?: ${alt(POLITE, 'mas', 'nada', 'nada mas', 'ya', 'nunca', 'nunca mas', 'jamas', 'de nuevo', 'otra vez', 'gracias', 'porfavor', 'por favor', 'a este numero', 'a mi numero', 'aqui')})*`;
-/** A product after the verb turns the request into one about the order: "no me manden el rojo". */
-const NOT_PRODUCT = `(?! ${PRODUCT_ARTICLE_ES} (?!${alt(MSG_ES, 'basura', 'spam')}\\b)| ${ORDER_THING_ES}\\b)`;
+/**
+ * A product after the verb turns the request into one about the order ("no me
+ * manden el rojo"), and a manner adverb into one about a mistake ("no estén
+ * escribiendo mal mi dirección").
+ */
+const NOT_PRODUCT = `(?! ${PRODUCT_ARTICLE_ES} (?!${alt(MSG_ES, 'basura', 'spam')}\\b)| ${ORDER_THING_ES}\\b| ${alt('mal', 'bien', 'incorrect[oa]s?', 'equivocad[oa]s?', 'dos veces', 'doble')}\\b)`;
 
 export const FRAMES_ES: readonly OptOutRule[] = Object.freeze([
   // "no me envíen", "nunca me escriban", "ni me sigan mandando", "no vuelvan a contactarme"
   rule('f-es-neg-contact', 'es', STRONG,
     `\\b${NEG_ES} (?:${alt('me', 'nos', 'le', 'les')} )?(?:${CONTINUE_ES} (?:${CLITIC_ES} )?${CONTACT_INF_ES}|${CONTACT_SUBJ_ES})\\b${NOT_PRODUCT}`),
+  // The infinitive of instructions: "favor de no contactarme", "por favor no enviar más mensajes".
+  rule('f-es-neg-infinitive', 'es', STRONG,
+    `\\b${alt('favor de', 'porfavor', 'pido', 'les pido', 'le pido', 'les pedimos', 'solicito', 'pedirles', 'agradeceria')} (?:que )?no (?:${alt('me', 'nos')} )?${CONTACT_INF_ES}\\b${NOT_PRODUCT}`),
+  // "porfavor ya no", "ya no más": the whole reply refuses more.
+  rule('f-es-ya-no', 'es', MEDIUM, `${S}(?:${POLITE} )*ya no(?: ${alt('mas', 'gracias', 'porfavor', 'mas porfavor', 'mas gracias')})*${E}`),
+  // "no soy yo", "nunca pedí nada": the shopper is not who we think.
+  rule('f-es-not-me', 'es', MEDIUM,
+    `${S}(?:${POLITE} )*${alt('no soy yo', 'ese no soy yo', 'esa no soy yo', 'yo no fui', 'no fui yo')}${CLOSE}${E}|\\b${alt('nunca', 'jamas', 'yo no')} ${alt('pedi', 'solicite', 'ordene', 'compre', 'agregue', 'deje', 'pedi ni compre')} ${alt('nada', 'esto', 'estos mensajes', 'mensajes', 'nada en su tienda', 'nada ahi', 'nada con ustedes')}${CLOSE}${E}`),
   // The same request about the order ("no me manden factura", "no me envíen el rojo"): a near miss, for a person to read.
   rule('f-es-neg-contact-order', 'es', NEAR,
     `\\b${NEG_ES} (?:${alt('me', 'nos', 'le', 'les')} )?${alt(CONTACT_SUBJ_ES, CONTACT_INF_ES)} (?:${PRODUCT_ARTICLE_ES} (?!${alt(MSG_ES, 'basura', 'spam')}\\b)|${ORDER_THING_ES}\\b)`),
@@ -82,7 +94,7 @@ export const FRAMES_ES: readonly OptOutRule[] = Object.freeze([
     `\\bno ${alt('conozco', 'hay', 'vive', 'existe')} (?:a )?${alt('nadie', 'ninguna persona', 'ningun', 'ninguna')} (?:[a-z]+ )?${alt('con ese nombre', 'que se llame', 'asi', 'aqui', 'aca', 'en este numero', 'con este numero')}\\b|\\b${alt('no soy', 'nunca he sido', 'nunca fui', 'no somos')} (?:su |tu )?${alt('cliente', 'clienta', 'clientes')}(?: ${alt('suyo', 'suya', 'de ustedes', 'de esta tienda', 'de ese lugar', 'de su tienda')})?${CLOSE}${E}`),
   // "son muy insistentes", "están bien intensos": a verdict on us.
   rule('f-es-verdict', 'es', MEDIUM,
-    `${S}(?:${POLITE} )*${alt('son', 'estan', 'ustedes son', 'que', 'ya son', 'se pasan de')} (?:${alt('muy', 'bien', 'demasiado', 'super', 'tan', 'bastante', 're')} )?${alt('insistentes', 'intensos', 'pesados', 'molestos', 'latosos', 'encimosos', 'fastidiosos', 'necios', 'acosadores', 'spam', 'cansones', 'hostigosos')}${CLOSE}${E}`),
+    `${S}(?:${POLITE} )*${alt('son', 'estan', 'ustedes son', 'que', 'ya son', 'se pasan de')} (?:${alt('muy', 'bien', 'demasiado', 'super', 'tan', 'bastante', 're')} )?${alt('insistentes', 'intensos', 'pesados', 'molestos', 'latosos', 'encimosos', 'fastidiosos', 'necios', 'acosadores', 'spam', 'cansones', 'hostigosos')}${CLOSE}${E}|${S}(?:${POLITE} )*${alt('esto es', 'es', 'son', 'que')} (?:${alt('un', 'una', 'puro', 'pura')} )?${alt('acoso', 'hostigamiento', 'abuso', 'spam', 'estafa', 'fraude', 'basura', 'molestia')}${CLOSE}${E}`),
   // "está equivocado el número", "tienen mal el número"; not "el número de pedido está equivocado".
   rule('f-es-wrong-number', 'es', STRONG,
     `\\b${alt('equivocad[oa]s?', 'incorrecto', 'erroneo', 'mal')} (?:${alt('el', 'de', 'este', 'su', 'mi')} )?${alt('numero', 'telefono', 'celular', 'persona', 'contacto')}\\b(?! de ${OTHER_NUMBER_ES}\\b)|\\b${alt('numero', 'telefono', 'celular')} (?!de ${OTHER_NUMBER_ES}\\b)(?:[a-z]+ ){0,2}${alt('equivocado', 'incorrecto', 'erroneo', 'errado', 'que no es mio')}\\b`),

@@ -76,7 +76,11 @@ export const CONTACT_INF_ES = alt(
 );
 
 /** Continuing or repeating: "no me sigan escribiendo", "no vuelvan a mandar". */
-export const CONTINUE_ES = alt('sigan', 'sigas', 'siga', 'vuelvan a', 'vuelvas a', 'vuelva a', 'continuen', 'continues', 'continue');
+export const CONTINUE_ES = alt(
+  'sigan', 'sigas', 'siga', 'vuelvan a', 'vuelvas a', 'vuelva a', 'continuen', 'continues', 'continue',
+  // "no estén molestando", "no me anden mandando": estar/andar + gerund, the progressive of a request
+  'esten', 'estes', 'este', 'anden', 'andes', 'ande',
+);
 
 /** Negations that open a request. "ni" as in "ni me escriban". */
 export const NEG_ES = alt('no', 'nunca', 'jamas', 'ni', 'nunca mas', 'no mas');

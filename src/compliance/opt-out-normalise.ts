@@ -182,6 +182,26 @@ function canonToken(token: string, depth = 0): string {
   return fuzzy(token) ?? token;
 }
 
+/**
+ * A key word broken by a stray space ("sto p", "unsub scribe"): two
+ * neighbours that are not words themselves but make a key word together are
+ * joined. A real word on either side blocks it ("to p" stays apart).
+ */
+function glueFragments(tokens: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const a = tokens[i] ?? '';
+    const b = tokens[i + 1];
+    if (b !== undefined && !VOCAB.has(a) && !VOCAB.has(b) && !(a in CANONICAL) && !(b in CANONICAL) && GLUE_KEYS.has(a + b)) {
+      out.push(a + b);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+const GLUE_KEYS: ReadonlySet<string> = new Set([...SQUEEZE_KEYS, ...SHORT_KEYS, 'unsubscribe', 'texting', 'messaging', 'mensajes']);
+
 // ── Text normalisation ──────────────────────────────────────────────────────
 
 const STOP_EMOJI = /[\u{1F6D1}\u{26D4}\u{1F6AB}]/gu; // 🛑 ⛔ 🚫
@@ -211,9 +231,7 @@ export function normaliseForOptOut(body: string): string {
   const clauses = s
     .split('.')
     .map((clause) =>
-      clause
-        .split(' ')
-        .filter((t) => t.length > 0)
+      glueFragments(clause.split(' ').filter((t) => t.length > 0))
         .map((t) => canonToken(t))
         .join(' '),
     )

@@ -124,7 +124,7 @@ export const OPT_OUT_RULES: readonly OptOutRule[] = Object.freeze([
   // not interested (as a whole answer, or about our texts)
   rule('not-interested', 'en', WEAK,
     `\\b${alt('not', 'no longer', 'aint', 'not really', 'never', 'no')} interested(?: ${alt('anymore', 'any more', 'at all', 'in (?:this|your|any of (?:this|it)|anything|these|buying anything|shopping|you|the texts|texts|messages)', POLITE)})*${E}`),
-  rule('no-interest', 'en', WEAK, `\\b${alt('no interest', 'not interested in (?:\\w+ )?(?:texts|messages|sms)')}\\b(?! ${alt('financing', 'payments?', 'plans?', 'for', 'credit', 'options?', 'months?', 'installments?', 'if')})`),
+  rule('no-interest', 'en', WEAK, `\\b${alt('no interest', 'not interested in (?:\\w+ )?(?:texts|messages|sms)')}\\b(?! ${alt('financing', 'payments?', 'plans?', 'for', 'credit', 'options?', 'months?', 'installments?', 'if', `in (?!(?:${W} )?${MSG_EN}\\b)`)})`),
   // enough / too many / sick of / keep texting
   rule('enough', 'en', MEDIUM, `${S}(?:${POLITE} )*${alt('thats enough', 'that is enough', 'enough is enough', 'enough already')}(?: ${TAIL})*${E}|\\benough ${alt('with', 'of')} ${alt(DET, 'you', 'it', 'this')}\\b`),
   rule('too-many', 'en', STRONG, `\\b${alt('too', 'so', 'way too', 'to', 'way to')} many (?:${W} ){0,2}${MSG_EN}\\b(?! to ${alt('answer', 'reply', 'respond', 'read', 'go through', 'keep up', 'check', 'open', 'deal')})|\\b${alt(VERBING, MSG_EN)}(?: ${W}){0,2} ${alt('too much', 'so much', 'every day', 'everyday', 'constantly', 'all day', 'nonstop', 'non stop', 'every hour', 'all the time', '24 7', 'twice a day', 'every other day')}\\b`),
@@ -199,7 +199,7 @@ export const ACCIDENTAL_STOP = new RegExp(
  * negated ("stop, I don't want it").
  */
 export const PLAYFUL = new RegExp(
-  `(?<!\\b${alt('dont', 'do not', 'not', 'no longer', 'never', 'wont', 'didnt', 'no')} (?:[a-z]+ )?)\\b${alt('(?<!\\bthe )love', 'loving', 'obsessed', 'cute', 'gorgeous', 'beautiful', 'amazing', 'stunning', 'tempting', 'temptation', 'buying', 'buy everything', 'buying everything', 'making me want', 'want (?:it|them|everything|all|one|these|this)', 'need (?:it|them|these|this|one)', 'my wallet', 'my bank account', 'so good', 'too good', 'me encanta', 'me encantan', 'hermos[oa]s?', 'precios[oa]s?', 'lo quiero', 'los quiero', 'lo compro')}\\b`,
+  `(?<!\\b${alt('dont', 'do not', 'not', 'no longer', 'never', 'wont', 'didnt', 'no')} (?:[a-z]+ )?)\\b${alt('(?<!\\bthe )love', 'loving', 'obsessed', 'cute', 'gorgeous', 'beautiful', 'amazing', 'stunning', 'tempting', 'temptation', 'buying', 'buy everything', 'buying everything', 'making me want', 'want (?:it|them|everything|all|one|these|this)', 'need (?:it|them|these|this|one)', 'my wallet', 'my bank account', 'so good', 'too good', 'make me (?:spend|buy|want)', 'making me (?:spend|buy|want)', 'spend (?:all )?my (?:money|paycheck|savings)', 'me encanta', 'me encantan', 'hermos[oa]s?', 'precios[oa]s?', 'lo quiero', 'los quiero', 'lo compro')}\\b`,
 );
 
 /**

@@ -75,4 +75,6 @@ export const PHRASE_FOLDS: readonly (readonly [RegExp, string])[] = Object.freez
   [/\bwho s\b/g, 'whos'],
   [/\bi m\b/g, 'im'],
   [/\bno (?:1|one)\b/g, 'no one'],
+  // "no m interesa", "q ya no m escriban": a lone m after these is "me"
+  [/\b(no|que|ya|ni|nunca|porfavor) m\b/g, '$1 me'],
 ]);

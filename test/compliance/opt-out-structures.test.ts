@@ -19,6 +19,7 @@ const OPT_OUTS: readonly Group[] = [
   ['EN complaints about the texts', ['chill with the texts', 'ease up on the reminders', '5th text today', 'you text me like 5 times a day', 'so annoying', 'this is unsolicited', "I'm tired of getting these", 'what part of STOP dont you understand', 'why am i getting these', 'can u not']],
   ['EN removal and threats', ['I want my number removed', "I'd like my info deleted", "I'll sue", "I'll be filing a complaint with the FCC", 'gonna report you']],
   ['EN a wrong person by name, a raised hand alone', ['wrong Sarah lol', "this isn't Ana anymore", '✋🏼']],
+  ['EN leaving, not being the customer', ['count me out', 'i want out', 'that wasnt me', 'I never ordered anything']],
   ['ES negation × clitic × continue × verb (subjunctive, vosotros, voseo)', ['ni me sigan escribiendo', 'nunca me manden nada', 'no me vuelvan a contactar', 'no me enviéis más publicidad', 'no me mandés más', 'que no me marquen', 'no me lleguen más mensajes']],
   ['ES dejar/parar de × verb (infinitive, clitic, estar + gerund, slang)', ['dejen ya de textearme', 'dejá de mandarme mensajes', 'paren de estar enviando mensajes', 'dejen de joder con los mensajes', 'dejad de enviarme mensajes']],
   ['ES no querer × (seguir) recibir × messages', ['no deseo seguir recibiendo ofertas', 'no quiero que me sigan escribiendo', 'no estoy interesada en recibir mensajes', 'no me interesan sus promociones']],
@@ -26,7 +27,8 @@ const OPT_OUTS: readonly Group[] = [
   ['ES threats, exclamations, verdicts', ['los voy a denunciar', 'voy a bloquearlos', 'qué fastidio', 'ya chole', 'son muy insistentes', 'me tienen harta', 'por qué me siguen mandando mensajes?', 'me llegan mensajes a cada rato']],
   ['ES wrong number, not a customer', ['está equivocado el número', 'ese número ya no existe', 'no sé de qué tienda son', 'no conozco a nadie con ese nombre', 'no soy cliente suyo', 'equivocado']],
   ['ES clause keywords', ['parar', 'detener', 'detengan los mensajes', 'reportado']],
-  ['spelling: by ear, stretched, swapped', ['no me escrivan más', 'numero ekivocado', 'dejenn de mandarme mensajes', 'pleeease stoppp texting', 'sotp', 'qiut texting me']],
+  ['ES instructions, progressives, whole-reply refusals', ['favor de no contactarme', 'no estén molestando', 'no me anden mandando cosas', 'porfavor ya no', 'esto es hostigamiento', 'no soy yo', 'nunca pedí nada', 'no m interesa']],
+  ['spelling: by ear, stretched, swapped, split', ['no me escrivan más', 'numero ekivocado', 'dejenn de mandarme mensajes', 'pleeease stoppp texting', 'sotp', 'qiut texting me', 'sto p']],
 ];
 
 const NOT_OPT_OUTS: readonly Group[] = [
@@ -36,7 +38,8 @@ const NOT_OPT_OUTS: readonly Group[] = [
   ['a decline of the goods', ['ya no quiero los zapatos', 'ya no lo quiero']],
   ['a report of what happened, not a request', ['no me enviaron el código', 'no me mandan nada del pedido?', 'I never got my order']],
   ['wrong, spam, too many, annoying about other things', ['el número de pedido está equivocado', 'wrong size', 'Wrong Size lol', 'the email went to spam', 'I have too many texts to answer lol', 'why am i getting charged twice?', 'the site is so annoying on mobile', 'the 2nd text had the wrong link']],
-  ['praise and teasing', ['stop it, these are so cute 😍', 'your texts always make me smile', 'Me encantan sus mensajes']],
+  ['praise and teasing', ['stop it, these are so cute 😍', "Stop it, you're going to make me spend all my money 😂", 'your texts always make me smile', 'Me encantan sus mensajes']],
+  ['a refusal of a product or a mistake, not of the texts', ['No interest in the add-on, just the shoes', 'ya no estén escribiendo mal mi dirección porfa', 'nunca pedí la talla M, pedí la L']],
   ['words one letter from a key word', ['Block heel sandals?', 'thanks alot']],
 ];
 
