@@ -26,7 +26,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detectOptOut, normaliseForOptOut, type OptOutResult } from '../src/compliance/opt-out-intent.js';
+import { assessOptOut, detectOptOut, normaliseForOptOut, type OptOutResult } from '../src/compliance/opt-out-intent.js';
 import { OPT_OUT_MODEL } from '../src/compliance/opt-out-model.js';
 import { crossValidate, type OutOfFold } from '../scripts/lib/opt-out-training.js';
 import { type Labelled, line, loadLabelled, score, targetLine } from './lib/opt-out-scoring.js';
@@ -66,6 +66,10 @@ function report(name: string, file: string): void {
   console.log(`== ${name}: ${file}`);
   console.log(line('overall', overall));
   for (const lang of ['en', 'es'] as const) console.log(line(lang, score(rows.filter((r) => r.lang === lang), predict)));
+  const rulesOnly = (row: Labelled): boolean => assessOptOut(row.text, null).result.optOut;
+  console.log(line('no model', score(rows, rulesOnly)) + '   (ablation: rules alone)');
+  const byModel = rows.filter((row) => predict(row) && !rulesOnly(row));
+  console.log(`model decided ${byModel.length}: ${byModel.filter((r) => r.optOut).length} right, ${byModel.filter((r) => !r.optOut).length} wrong`);
   console.log(`(median of 5 passes: ${elapsedMs.toFixed(1)} ms for ${rows.length} messages, ${((elapsedMs * 1000) / rows.length).toFixed(1)} µs each)`);
 
   const missed = rows.filter((row) => row.optOut && !predict(row));
