@@ -163,7 +163,8 @@ function canonToken(token: string, depth = 0): string {
   const squeezed = SQUEEZE_INDEX.get(squeeze(token));
   if (squeezed) return squeezed;
   const undoubled = undouble(token);
-  if (undoubled) return undoubled;
+  // The undoubled word may itself be a listed variant ("staahp" → "stahp" → "stop").
+  if (undoubled) return known(undoubled) ?? undoubled;
   const swapped = SWAP_INDEX.get(token);
   if (swapped) return swapped;
   if (token.length >= 5 && depth === 0) {

@@ -28,7 +28,7 @@ const OPT_OUTS: readonly Group[] = [
   ['ES wrong number, not a customer', ['está equivocado el número', 'ese número ya no existe', 'no sé de qué tienda son', 'no conozco a nadie con ese nombre', 'no soy cliente suyo', 'equivocado']],
   ['ES clause keywords', ['parar', 'detener', 'detengan los mensajes', 'reportado']],
   ['ES instructions, progressives, whole-reply refusals', ['favor de no contactarme', 'no estén molestando', 'no me anden mandando cosas', 'porfavor ya no', 'esto es hostigamiento', 'no soy yo', 'nunca pedí nada', 'no m interesa']],
-  ['spelling: by ear, stretched, swapped, split', ['no me escrivan más', 'numero ekivocado', 'dejenn de mandarme mensajes', 'pleeease stoppp texting', 'sotp', 'qiut texting me', 'sto p']],
+  ['spelling: by ear, stretched, swapped, split', ['no me escrivan más', 'numero ekivocado', 'dejenn de mandarme mensajes', 'pleeease stoppp texting', 'sotp', 'qiut texting me', 'sto p', 'staaahp', 'plzzz stpo', 'unsuuub']],
 ];
 
 const NOT_OPT_OUTS: readonly Group[] = [
