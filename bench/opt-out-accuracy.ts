@@ -1,93 +1,117 @@
 /**
- * Opt-out intent accuracy (a script, not a test): runs `detectOptOut` over the
- * labelled corpus in `test/compliance/opt-out-corpus.json` and prints its
- * size, recall, precision and false-positive rate, overall and per language,
- * then every misclassified message with what the detector saw.
+ * Opt-out intent accuracy (a script, not a test): runs `detectOptOut` over
+ * each labelled set and prints its size, recall, precision and false-positive
+ * rate, overall and per language, then every misclassified message with what
+ * the detector saw.
  *
- *   node --import tsx bench/opt-out-accuracy.ts
+ *   node --import tsx bench/opt-out-accuracy.ts            # every set
+ *   node --import tsx bench/opt-out-accuracy.ts --set blind  # one set
+ *   node --import tsx bench/opt-out-accuracy.ts --cv 10      # k-fold on the corpus
+ *
+ * Sets (all under test/compliance/):
+ *  - corpus:  opt-out-corpus.json, the set the rules were written against, so
+ *             its figure is in-sample and flatters the detector;
+ *  - blind:   opt-out-blind.json, written before the rules were generalised;
+ *  - blind-2: opt-out-blind-2.json, written afterwards without looking at
+ *             the detector's failures on `blind`.
+ * Only the blind sets say how the detector does on messages it has not seen.
+ *
+ * `--cv k` cross-validates the statistical model on the corpus: each fold is
+ * judged by a model trained on the other k-1 folds. The rules were written
+ * against the whole corpus, so they stay in-sample there; what the figure
+ * shows out of sample is the model, alone and as the rules' second opinion.
  *
  * Targets (from the product issue): recall ≥ 0.98, false-positive rate ≤ 3%.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detectOptOut, normaliseForOptOut } from '../src/compliance/opt-out-intent.js';
+import { assessOptOut, detectOptOut, normaliseForOptOut, type OptOutResult } from '../src/compliance/opt-out-intent.js';
+import { OPT_OUT_MODEL } from '../src/compliance/opt-out-model.js';
+import { crossValidate, type OutOfFold } from '../scripts/lib/opt-out-training.js';
+import { type Labelled, line, loadLabelled, score, targetLine } from './lib/opt-out-scoring.js';
 
-interface Labelled {
-  readonly text: string;
-  readonly optOut: boolean;
-  readonly lang: 'en' | 'es';
-  readonly note?: string;
+const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'compliance');
+const SETS: ReadonlyArray<readonly [string, string]> = [
+  ['corpus', 'opt-out-corpus.json'],
+  ['blind', 'opt-out-blind.json'],
+  ['blind-2', 'opt-out-blind-2.json'],
+];
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-interface Scores {
-  readonly size: number;
-  readonly positives: number;
-  readonly recall: number;
-  readonly precision: number;
-  readonly falsePositiveRate: number;
-  readonly accuracy: number;
-}
-
-const CORPUS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'compliance', 'opt-out-corpus.json');
-const TARGET = { recall: 0.98, falsePositiveRate: 0.03 };
-
-function score(rows: readonly Labelled[], predicted: ReadonlyMap<Labelled, boolean>): Scores {
-  let tp = 0;
-  let fp = 0;
-  let tn = 0;
-  let fn = 0;
-  for (const row of rows) {
-    const p = predicted.get(row) ?? false;
-    if (p && row.optOut) tp++;
-    else if (p) fp++;
-    else if (row.optOut) fn++;
-    else tn++;
+function report(name: string, file: string): void {
+  const path = join(DIR, file);
+  if (!existsSync(path)) {
+    console.log(`== ${name}: ${file} not found, skipped\n`);
+    return;
   }
-  const ratio = (a: number, b: number): number => (b === 0 ? 1 : a / b);
-  return {
-    size: rows.length,
-    positives: tp + fn,
-    recall: ratio(tp, tp + fn),
-    precision: ratio(tp, tp + fp),
-    falsePositiveRate: fp + tn === 0 ? 0 : fp / (fp + tn),
-    accuracy: ratio(tp + tn, rows.length),
-  };
+  const rows = loadLabelled(path);
+  // Warm up (regex tier-up, JIT), then time several passes and keep the median: one pass on a busy machine is noise.
+  for (let pass = 0; pass < 3; pass++) for (const row of rows) detectOptOut(row.text);
+  const passes: number[] = [];
+  let results = new Map<Labelled, OptOutResult>();
+  for (let pass = 0; pass < 5; pass++) {
+    const started = process.hrtime.bigint();
+    results = new Map<Labelled, OptOutResult>(rows.map((row) => [row, detectOptOut(row.text)]));
+    passes.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  const elapsedMs = passes.sort((a, b) => a - b)[2] ?? 0;
+  const predict = (row: Labelled): boolean => results.get(row)?.optOut ?? false;
+
+  const overall = score(rows, predict);
+  console.log(`== ${name}: ${file}`);
+  console.log(line('overall', overall));
+  for (const lang of ['en', 'es'] as const) console.log(line(lang, score(rows.filter((r) => r.lang === lang), predict)));
+  const rulesOnly = (row: Labelled): boolean => assessOptOut(row.text, null).result.optOut;
+  console.log(line('no model', score(rows, rulesOnly)) + '   (ablation: rules alone)');
+  const byModel = rows.filter((row) => predict(row) && !rulesOnly(row));
+  console.log(`model decided ${byModel.length}: ${byModel.filter((r) => r.optOut).length} right, ${byModel.filter((r) => !r.optOut).length} wrong`);
+  console.log(`(median of 5 passes: ${elapsedMs.toFixed(1)} ms for ${rows.length} messages, ${((elapsedMs * 1000) / rows.length).toFixed(1)} µs each)`);
+
+  const missed = rows.filter((row) => row.optOut && !predict(row));
+  const falsePositives = rows.filter((row) => !row.optOut && predict(row));
+  console.log(`\nmissed opt-outs (${missed.length}):`);
+  for (const row of missed) {
+    const r = results.get(row);
+    console.log(`  [${row.lang}] ${JSON.stringify(row.text)}  conf=${r?.confidence}  seen=${JSON.stringify(normaliseForOptOut(row.text))}`);
+  }
+  console.log(`\nfalse opt-outs (${falsePositives.length}):`);
+  for (const row of falsePositives) {
+    const r = results.get(row);
+    console.log(`  [${row.lang}] ${JSON.stringify(row.text)}  conf=${r?.confidence}  matched=${JSON.stringify(r?.matched)}${row.note ? `  note: ${row.note}` : ''}`);
+  }
+  console.log(`\n${name}: ${targetLine(overall)}\n`);
 }
 
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
-
-function line(label: string, s: Scores): string {
-  return `${label.padEnd(8)} n=${String(s.size).padStart(4)}  opt-outs=${String(s.positives).padStart(4)}  recall=${pct(s.recall).padStart(7)}  precision=${pct(s.precision).padStart(7)}  FPR=${pct(s.falsePositiveRate).padStart(6)}  accuracy=${pct(s.accuracy).padStart(7)}`;
+function reportCrossValidation(k: number): void {
+  const rows = loadLabelled(join(DIR, 'opt-out-corpus.json'));
+  const threshold = OPT_OUT_MODEL.threshold;
+  const cv = new Map<Labelled, OutOfFold>(crossValidate(rows, k).map((c) => [c.row, c]));
+  const judged: ReadonlyArray<readonly [string, (c: OutOfFold) => boolean]> = [
+    ['rules alone (in-sample)', (c) => c.rules],
+    [`model alone (out of fold, p ≥ ${threshold})`, (c) => c.modelAlone >= threshold],
+    ['rules + model (detector; model out of fold)', (c) => c.rules || (c.modelProbability !== null && c.modelProbability >= threshold)],
+  ];
+  console.log(`== corpus, ${k}-fold cross-validation (threshold ${threshold} from the stored model)`);
+  for (const [label, judge] of judged) {
+    const predict = (row: Labelled): boolean => {
+      const c = cv.get(row);
+      return c !== undefined && judge(c);
+    };
+    console.log(`-- ${label}`);
+    console.log(line('overall', score(rows, predict)));
+    for (const lang of ['en', 'es'] as const) console.log(line(lang, score(rows.filter((r) => r.lang === lang), predict)));
+  }
+  const added = [...cv.values()].filter((c) => !c.rules && c.modelProbability !== null && c.modelProbability >= threshold);
+  console.log(`\nmessages the out-of-fold model turned into opt-outs (${added.length}):`);
+  for (const c of added) console.log(`  [${c.row.lang}] ${c.row.optOut ? 'right' : 'WRONG'} p=${c.modelProbability?.toFixed(3)} ${JSON.stringify(c.row.text)}`);
 }
 
-const corpus = JSON.parse(readFileSync(CORPUS, 'utf8')) as Labelled[];
-const predicted = new Map<Labelled, boolean>();
-for (const row of corpus) detectOptOut(row.text); // warm up, so the timing below is steady state
-const started = process.hrtime.bigint();
-const results = corpus.map((row) => {
-  const result = detectOptOut(row.text);
-  predicted.set(row, result.optOut);
-  return { row, result };
-});
-const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-
-const overall = score(corpus, predicted);
-console.log(`opt-out intent accuracy — ${CORPUS}`);
-console.log(line('overall', overall));
-for (const lang of ['en', 'es'] as const) console.log(line(lang, score(corpus.filter((r) => r.lang === lang), predicted)));
-console.log(`(${elapsedMs.toFixed(1)} ms for ${corpus.length} messages)`);
-
-const missed = results.filter(({ row, result }) => row.optOut && !result.optOut);
-const falsePositives = results.filter(({ row, result }) => !row.optOut && result.optOut);
-console.log(`\nmissed opt-outs (${missed.length}):`);
-for (const { row, result } of missed) {
-  console.log(`  [${row.lang}] ${JSON.stringify(row.text)}  conf=${result.confidence}  seen=${JSON.stringify(normaliseForOptOut(row.text))}`);
-}
-console.log(`\nfalse opt-outs (${falsePositives.length}):`);
-for (const { row, result } of falsePositives) {
-  console.log(`  [${row.lang}] ${JSON.stringify(row.text)}  conf=${result.confidence}  matched=${JSON.stringify(result.matched)}${row.note ? `  note: ${row.note}` : ''}`);
-}
-
-const ok = overall.recall >= TARGET.recall && overall.falsePositiveRate <= TARGET.falsePositiveRate;
-console.log(`\ntarget recall ≥ ${TARGET.recall}, FPR ≤ ${pct(TARGET.falsePositiveRate)}: ${ok ? 'met' : 'NOT met'}`);
+const folds = argValue('--cv');
+const only = argValue('--set');
+if (folds !== undefined) reportCrossValidation(Number.parseInt(folds, 10));
+else for (const [name, file] of SETS) if (only === undefined || only === name) report(name, file);

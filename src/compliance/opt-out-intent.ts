@@ -29,35 +29,39 @@
  *  - a reply that declines the offer, not the channel: "no", "no thanks",
  *    "maybe later", "I'm good". These return a confidence just under the
  *    threshold so a caller can route them to a person;
- *  - a resubscribe ("I sent STOP by accident, please start again").
+ *  - a resubscribe ("I sent STOP by accident, please start again"), or a stop
+ *    the sender calls a mistake ("me di de baja sin querer");
+ *  - a teasing "stop" beside praise ("stop it, these are so cute 😍").
+ *
+ * How it decides: the message is normalised (`opt-out-normalise.ts`), then
+ * phrase rules (`opt-out-phrases.ts`) and structural frames
+ * (`opt-out-frames-en.ts`, `opt-out-frames-es.ts`) run on it and on its core
+ * without tone words; the strongest match wins. Only when no rule matched at
+ * all, and the message is not a decline, a resubscribe, a stop undone or
+ * praise, a naive Bayes model trained on the corpus (`opt-out-model.ts`) may
+ * still call it an opt-out: a second opinion for wordings no rule foresaw.
  *
  * `confidence` is the detector's belief that the message IS an opt-out, in
  * [0, 1]: 1 for an exact carrier keyword, 0.95 / 0.85 / 0.65 for strong /
- * medium / weak phrase rules, 0.35 for a near miss, 0 for nothing. `optOut`
- * is `confidence >= OPT_OUT_THRESHOLD`. `matched` is the normalised phrase
- * that decided it (null unless `optOut`).
+ * medium / weak rules (a little more when several agree), 0.6 for the model
+ * alone, 0.35 for a near miss, 0.3 for a decline, 0 for nothing. `optOut` is
+ * `confidence >= OPT_OUT_THRESHOLD`. `matched` is the normalised phrase that
+ * decided it, or the model's strongest cues (null unless `optOut`).
  *
- * Pure: no I/O, no clock, no environment. `natural` is not used: the only
- * piece it would contribute is an edit distance, which is a dozen lines here
- * and keeps this module free of a large import.
+ * Pure: no I/O, no clock, no environment. The model is a table of weights
+ * loaded with the module; `natural` trains it offline
+ * (`scripts/train-opt-out-model.ts`) and is never imported at run time.
  */
 import { classifyKeyword } from './keywords.js';
-import {
-  CANONICAL,
-  DECLINE,
-  FUZZY_PROTECT,
-  FUZZY_TARGETS,
-  LANGUAGE_HINTS,
-  NAME_RULES,
-  OPT_OUT_RULES,
-  PHRASE_FOLDS,
-  RESUBSCRIBE,
-  SQUEEZE_KEYS,
-  type OptOutLanguage,
-  type OptOutRule,
-} from './opt-out-phrases.js';
+import { FRAMES_EN } from './opt-out-frames-en.js';
+import { FRAMES_ES } from './opt-out-frames-es.js';
+import { coreOfNormalised, normaliseForOptOut } from './opt-out-normalise.js';
+import { modelOpinion, OPT_OUT_MODEL, type OptOutModel } from './opt-out-model.js';
+import { ACCIDENTAL_STOP, DECLINE, NAME_RULES, NEGATED_STOP, OPT_OUT_RULES, PLAYFUL, PRAISE, RESUBSCRIBE, type OptOutLanguage, type OptOutRule } from './opt-out-phrases.js';
+import { LANGUAGE_HINTS } from './opt-out-tokens.js';
 
 export type { OptOutLanguage } from './opt-out-phrases.js';
+export { normaliseForOptOut } from './opt-out-normalise.js';
 
 export interface OptOutResult {
   readonly optOut: boolean;
@@ -70,144 +74,20 @@ export const OPT_OUT_THRESHOLD = 0.5;
 
 const NEAR_MISS = 0.35;
 const DECLINE_CONFIDENCE = 0.3;
-/** Rules that only see the word "stop" itself; a resubscribe message overrides them. */
-const KEYWORD_RULES = new Set(['keyword-clause', 'stop-clause-end', 'stop-it']);
-
-// ── Token canonicalisation ──────────────────────────────────────────────────
-
-/** Every plain word the rules mention, plus the canonical table: tokens we already understand. */
-const VOCAB: ReadonlySet<string> = (() => {
-  const words = new Set<string>();
-  for (const r of OPT_OUT_RULES) for (const w of r.pattern.source.match(/[a-z]{2,}/g) ?? []) words.add(w);
-  for (const w of RESUBSCRIBE.source.match(/[a-z]{2,}/g) ?? []) words.add(w);
-  for (const w of DECLINE.source.match(/[a-z]{2,}/g) ?? []) words.add(w);
-  for (const [k, v] of Object.entries(CANONICAL)) {
-    words.add(k);
-    for (const w of v.split(' ')) words.add(w);
-  }
-  for (const set of Object.values(LANGUAGE_HINTS)) for (const w of set) words.add(w);
-  for (const w of ['i', 'a', 'y', 'o', 'e', 'x']) words.add(w);
-  return words;
-})();
-
-const squeeze = (w: string): string => w.replace(/([a-z])\1+/g, '$1');
-
-/** squeeze(key) → key, for keys whose squeezed form is unambiguous. */
-const SQUEEZE_INDEX: ReadonlyMap<string, string> = (() => {
-  const index = new Map<string, string | null>();
-  for (const key of SQUEEZE_KEYS) {
-    const s = squeeze(key);
-    index.set(s, index.has(s) && index.get(s) !== key ? null : key);
-  }
-  return new Map([...index].filter((e): e is [string, string] => e[1] !== null));
-})();
-
-/** Words that justify splitting a glued token ("stopit", "optout", "wrongnumber"). */
-const SPLIT_KEYS = new Set(['stop', 'opt', 'unsubscribe', 'texting', 'text', 'texts', 'messages', 'number', 'wrong', 'remove', 'please', 'cancel', 'quit', 'alto', 'basta', 'baja', 'spam', 'block', 'no', 'more', 'leave', 'alone', 'mas', 'numero', 'mensajes']);
-
-/** Optimal string alignment distance (Damerau–Levenshtein without repeated edits of a substring). */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev2: number[] = [];
-  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur: number[] = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prev2[j - 2] ?? 0) + 1);
-      cur.push(d);
-      best = Math.min(best, d);
-    }
-    if (best > limit) return limit + 1;
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[b.length] ?? limit + 1;
-}
-
-function fuzzy(token: string): string | null {
-  if (token.length < 6 || FUZZY_PROTECT.has(token)) return null;
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const target of FUZZY_TARGETS) {
-    const limit = target.length >= 10 && token.slice(0, 2) === target.slice(0, 2) ? 2 : target.length >= 6 ? 1 : 0;
-    if (limit === 0) continue;
-    const d = editDistance(token, target, limit);
-    if (d <= limit && d < bestDistance) {
-      best = target;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
-
-function known(token: string): string | null {
-  return CANONICAL[token] ?? (VOCAB.has(token) ? token : null);
-}
-
-/** One raw token → its canonical form (possibly two words). Unknown tokens come back unchanged. */
-function canonToken(token: string, depth = 0): string {
-  const direct = known(token);
-  if (direct !== null) return direct;
-  if (/[a-z]/.test(token) && /\d/.test(token) && depth === 0) {
-    const trailing = /^([a-z]+)\d+$/.exec(token);
-    if (trailing?.[1] && SPLIT_KEYS.has(canonToken(trailing[1], 1))) return canonToken(trailing[1], 1);
-    const unleet = token.replace(/[013457]/g, (c) => LEET[c] ?? c);
-    const again = canonToken(unleet, 1);
-    if (again !== unleet || VOCAB.has(unleet)) return again;
-  }
-  const squeezed = SQUEEZE_INDEX.get(squeeze(token));
-  if (squeezed) return squeezed;
-  if (token.length >= 5 && /^[a-z]+$/.test(token)) {
-    for (let i = 2; i <= token.length - 2; i++) {
-      const left = known(token.slice(0, i)) ?? SQUEEZE_INDEX.get(squeeze(token.slice(0, i)));
-      const right = known(token.slice(i)) ?? SQUEEZE_INDEX.get(squeeze(token.slice(i)));
-      if (left && right && (SPLIT_KEYS.has(left) || SPLIT_KEYS.has(right))) return `${left} ${right}`;
-    }
-  }
-  return fuzzy(token) ?? token;
-}
-
-// ── Text normalisation ──────────────────────────────────────────────────────
-
-const STOP_EMOJI = /[\u{1F6D1}\u{26D4}\u{1F6AB}]/gu; // 🛑 ⛔ 🚫
-/** A period after these ends an abbreviation, not a clause ("Park St. stop"). "No." is not among them. */
-const ABBREVIATION_DOT = /\b(st|ave|rd|blvd|mr|mrs|ms|dr|jr|sr|vs|etc|apt|ste|mt|ft)\.(?=\s*\p{L})/gu;
-const CLAUSE_BREAK = /[.!?¿¡;:,\n\r…。]+|\p{Extended_Pictographic}+/gu;
-
+/** The model alone: above the threshold, below every rule, so a rule's reading always ranks first. */
+const MODEL_CONFIDENCE = 0.6;
 /**
- * Lower case, accents stripped, every token canonical, clauses separated by
- * " . ". Exported for diagnostics (the bench prints it for misclassified
- * messages); the format is not an API.
+ * Rules that only name the act of opting out ("stop", "unsubscribe", "baja"),
+ * not a reason for it. A message that asks to start again, or says the stop
+ * was an accident, overrides them; a complaint or a wrong number it does not.
  */
-export function normaliseForOptOut(body: string): string {
-  let s = body.normalize('NFKC').replace(STOP_EMOJI, ' . stop . ');
-  s = s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
-  s = s.replace(/[’‘`´'ʼ]/g, '');
-  s = s.replace(/\$(?=\p{L})/gu, 's').replace(/(?<=\p{L})@(?=\p{L})/gu, 'a');
-  s = s.replace(/#(?!\s*\d)/g, ' number ');
-  // "S T O P", "s.t.o.p", "s-t-o-p" → "stop"
-  s = s.replace(/(?<![\p{L}\p{N}])\p{L}(?:[ .\-_*]\p{L}){2,}(?![\p{L}\p{N}])/gu, (m) => m.replace(/[ .\-_*]/g, ''));
-  s = s.replace(/(\p{L})\1{2,}/gu, '$1$1');
-  s = s.replace(ABBREVIATION_DOT, '$1 ');
-  s = s.replace(CLAUSE_BREAK, ' . ').replace(/[^\p{L}\p{N}.]+/gu, ' ');
-  const clauses = s
-    .split('.')
-    .map((clause) =>
-      clause
-        .split(' ')
-        .filter((t) => t.length > 0)
-        .map((t) => canonToken(t))
-        .join(' '),
-    )
-    .map((clause) => PHRASE_FOLDS.reduce((c, [re, to]) => c.replace(re, to), clause).trim())
-    .filter((clause) => clause.length > 0);
-  return clauses.join(' . ');
-}
+const KEYWORD_RULES = new Set([
+  'keyword-clause', 'stop-clause-end', 'stop-it', 'please-stop', 'unsubscribe', 'opt-out', 'cancel', 'es-para', 'es-baja', 'es-quitame', 'f-es-keyword',
+]);
+/** Rules that fire on a bare "stop" word: teasing praise next to one overrides them. */
+const BARE_STOP_RULES = new Set(['keyword-clause', 'stop-clause-end', 'stop-it']);
+/** Phrase rules, then structural frames: all run on the normalised text and on its core. */
+const TEXT_RULES: readonly OptOutRule[] = [...OPT_OUT_RULES, ...FRAMES_EN, ...FRAMES_ES];
 
 function guessLanguage(text: string): OptOutLanguage | null {
   let en = 0;
@@ -230,40 +110,71 @@ const NOTHING = (language: OptOutLanguage | null, confidence = 0): OptOutResult 
 
 /** Classify one inbound SMS body. */
 export function detectOptOut(body: string): OptOutResult {
-  if (typeof body !== 'string' || body.trim() === '') return NOTHING(null);
+  return assessOptOut(body, OPT_OUT_MODEL).result;
+}
+
+export interface OptOutAssessment {
+  readonly result: OptOutResult;
+  /** The model's probability when it was consulted (no rule matched and no gate closed), else null. */
+  readonly modelProbability: number | null;
+}
+
+/**
+ * `detectOptOut` with an explicit model (or none): the accuracy bench
+ * cross-validates with models trained on part of the corpus, and the trainer
+ * picks the model's threshold from the probabilities reported here.
+ */
+export function assessOptOut(body: string, model: OptOutModel | null): OptOutAssessment {
+  const ruled = (result: OptOutResult): OptOutAssessment => ({ result, modelProbability: null });
+  if (typeof body !== 'string' || body.trim() === '') return ruled(NOTHING(null));
   const keyword = classifyKeyword(body);
   const text = normaliseForOptOut(body);
   if (keyword === 'stop') {
-    return Object.freeze({ optOut: true, confidence: 1, matched: text || body.trim().toLowerCase(), language: languageOf(body, text, null) });
+    return ruled(Object.freeze({ optOut: true, confidence: 1, matched: text || body.trim().toLowerCase(), language: languageOf(body, text, null) }));
   }
-  if (keyword !== null) return NOTHING(languageOf(body, text, null));
+  if (keyword !== null) return ruled(NOTHING(languageOf(body, text, null)));
 
   let best: { rule: OptOutRule; phrase: string } | null = null;
-  let hits = 0;
-  let onlyKeywordRules = true;
-  for (const rule of OPT_OUT_RULES) {
-    const m = rule.pattern.exec(text);
-    if (!m) continue;
-    if (rule.weight >= OPT_OUT_THRESHOLD) {
-      hits++;
-      if (!KEYWORD_RULES.has(rule.id)) onlyKeywordRules = false;
+  const decided = new Set<string>();
+  const core = coreOfNormalised(text);
+  for (const version of core === text ? [text] : [text, core]) {
+    for (const rule of TEXT_RULES) {
+      const m = rule.pattern.exec(version);
+      if (!m) continue;
+      if (rule.weight >= OPT_OUT_THRESHOLD) decided.add(rule.id);
+      if (!best || rule.weight > best.rule.weight) best = { rule, phrase: m[0].replace(/^\. /, '').trim() };
     }
-    if (!best || rule.weight > best.rule.weight) best = { rule, phrase: m[0].replace(/^\. /, '').trim() };
   }
   const cased = body.normalize('NFKC').normalize('NFD').replace(/\p{M}+/gu, '').replace(/[’‘`´'ʼ]/g, '');
   for (const rule of NAME_RULES) {
     const m = rule.pattern.exec(cased);
     if (!m) continue;
-    hits++;
-    onlyKeywordRules = false;
+    decided.add(rule.id);
     if (!best || rule.weight > best.rule.weight) best = { rule, phrase: m[0].toLowerCase() };
   }
   const language = languageOf(body, text, best && best.rule.weight >= OPT_OUT_THRESHOLD ? best.rule : null);
-  if (!best || best.rule.weight < OPT_OUT_THRESHOLD) {
-    const near = best ? NEAR_MISS : DECLINE.test(text) ? DECLINE_CONFIDENCE : 0;
-    return NOTHING(language, near);
-  }
-  if (onlyKeywordRules && RESUBSCRIBE.test(text)) return NOTHING(language, NEAR_MISS);
-  const confidence = Math.min(0.99, best.rule.weight + 0.02 * (hits - 1));
-  return Object.freeze({ optOut: true, confidence: Math.round(confidence * 100) / 100, matched: best.phrase, language });
+  if (best === null) return consultModel(model, text, core, language);
+  if (best.rule.weight < OPT_OUT_THRESHOLD) return ruled(NOTHING(language, NEAR_MISS));
+  const onlyKeywordRules = [...decided].every((id) => KEYWORD_RULES.has(id));
+  if (onlyKeywordRules && (RESUBSCRIBE.test(text) || ACCIDENTAL_STOP.test(text))) return ruled(NOTHING(language, NEAR_MISS));
+  if ([...decided].every((id) => BARE_STOP_RULES.has(id)) && PLAYFUL.test(text)) return ruled(NOTHING(language, NEAR_MISS));
+  const confidence = Math.min(0.99, best.rule.weight + 0.02 * (decided.size - 1));
+  return ruled(Object.freeze({ optOut: true, confidence: Math.round(confidence * 100) / 100, matched: best.phrase, language }));
+}
+
+/**
+ * No rule matched, not even a near miss. The model may still call it an
+ * opt-out, except where the message says what it is in a way the rules
+ * already read as something else: a decline of the offer ("no thanks"), a
+ * resubscribe, a stop undone ("no dejen de avisarme", "sent stop by accident"),
+ * or praise, whose polarity a bag of words cannot see.
+ */
+function consultModel(model: OptOutModel | null, text: string, core: string, language: OptOutLanguage | null): OptOutAssessment {
+  const quiet = DECLINE.test(text) ? DECLINE_CONFIDENCE : 0;
+  const gated = model === null || DECLINE.test(text) || RESUBSCRIBE.test(text) || ACCIDENTAL_STOP.test(text) || NEGATED_STOP.test(text) || PRAISE.test(text);
+  if (gated) return { result: NOTHING(language, quiet), modelProbability: null };
+  const opinion = modelOpinion(model, core);
+  if (opinion.probability < model.threshold) return { result: NOTHING(language, quiet), modelProbability: opinion.probability };
+  const result = Object.freeze({ optOut: true, confidence: MODEL_CONFIDENCE, matched: opinion.cues.join(' / ') || core, language });
+  return { result, modelProbability: opinion.probability };
 }

@@ -1,103 +1,30 @@
 /**
- * Phrase tables for opt-out intent detection (`opt-out-intent.ts`).
- *
- * Every pattern runs on the detector's normalised text: lower case, accents
- * stripped, no punctuation, spelling variants folded to one canonical token
- * ("txt" → "text", "plz" → "please", "por favor" → "porfavor"), tokens
- * separated by one space and clauses (split at sentence punctuation, commas,
- * line breaks and emoji) separated by " . ". So `S` and `E` below mark the
- * start and end of a clause, and a gap of words never crosses one.
+ * Phrase rules for opt-out intent detection (`opt-out-intent.ts`), written in
+ * the regex vocabulary of `opt-out-rule.ts` over the word classes of
+ * `opt-out-vocabulary.ts`. These are the rules first written against the
+ * labelled corpus; the structural frames in `opt-out-frames-*.ts` generalise
+ * them.
  */
+import { ORDER_THING_ES } from './opt-out-lexicon.js';
+import { alt, E, gap, MEDIUM, NEAR, rule, S, STRONG, W, WEAK, type OptOutRule } from './opt-out-rule.js';
+import {
+  DET,
+  DET_ES,
+  MSG,
+  MSG_EN,
+  MSG_EN_X,
+  MSG_ES,
+  MY_NUMBER,
+  NO_ME_ES,
+  ORDER,
+  POLITE,
+  TAIL,
+  VERB,
+  VERB_ES,
+  VERBING,
+} from './opt-out-vocabulary.js';
 
-export type OptOutLanguage = 'en' | 'es';
-
-export interface OptOutRule {
-  /** Stable name, for logs and tests. */
-  readonly id: string;
-  readonly lang: OptOutLanguage | null;
-  /** Confidence that a message matching the rule is an opt-out; 0.5 and above counts as one. */
-  readonly weight: number;
-  readonly pattern: RegExp;
-}
-
-/** Weight tiers. */
-const STRONG = 0.95;
-const MEDIUM = 0.85;
-const WEAK = 0.65;
-/** A cue that looks like an opt-out but is read as something else: below the threshold, above silence. */
-const NEAR = 0.35;
-
-const alt = (...xs: readonly string[]): string => `(?:${xs.join('|')})`;
-const S = '(?:^|\\. )';
-const E = '(?= \\.|$)';
-const W = '[a-z0-9]+';
-/** Up to `n` arbitrary words, each followed by a space, inside one clause. */
-const gap = (n: number): string => `(?:${W} ){0,${n}}`;
-
-// ── Vocabulary fragments ────────────────────────────────────────────────────
-
-/** Words that may surround a bare keyword without changing what it says. */
-const POLITE = alt(
-  'please', 'porfavor', 'now', 'ok', 'okay', 'thanks', 'already', 'asap', 'immediately', 'right now', 'just',
-  'omg', 'lol', 'lmao', 'man', 'dude', 'bro', 'sir', 'maam', 'guys', 'yall', 'seriously', 'for real', 'i said',
-  'again', 'ya', 'ahora', 'gracias', 'yes', 'no', 'hey', 'hi', 'hello', 'hola', 'oye', 'god', 'damn', 'dammit',
-  'fucking', 'freaking', 'the hell', 'for good', 'forever', 'permanently', 'oh', 'ugh', 'jeez', 'sorry', 'dear',
-  'buddy', 'right', 'yo', 'x', 'ahhh', 'uh', 'hmm', 'wow', 'jesus', 'geez', 'pls', 'por dios', 'senor', 'senora', 'you', 'u',
-);
-const TAIL = alt(POLITE, 'it', 'this', 'that', 'them', 'all', 'everything', 'all of it', 'all of this', 'anymore', 'any more', 'thank you');
-
-/** What we send (EN). */
-const MSG_EN = alt(
-  'texts?', 'texting', 'messages?', 'messaging', 'sms', 'notifications?', 'alerts?', 'reminders?', 'promos?',
-  'promotions?', 'promotional', 'ads', 'adverts?', 'advertising', 'marketing', 'spam', 'emails?', 'calls', 'solicitations?',
-  'communications?', 'contact', 'robo ?texts?', 'junk', 'crap', 'bs', 'shit',
-);
-/** What we send, wider: after "stop sending me …" an offer or "these" is clearly our texts. */
-const MSG_EN_X = alt(MSG_EN, 'offers', 'deals', 'coupons', 'updates', 'links', 'stuff', 'things', 'these', 'this', 'those', 'them', 'anything', 'any more', 'anymore', 'more');
-/** What we send (ES). */
-const MSG_ES = alt(
-  'mensajes?', 'mensajitos?', 'textos?', 'sms', 'publicidad', 'promociones', 'promocion', 'promos?', 'notificaciones',
-  'notificacion', 'correos?', 'llamadas', 'recordatorios?', 'ofertas', 'spam', 'whatsapps?', 'anuncios', 'avisos',
-);
-const MSG = alt(MSG_EN, MSG_ES);
-
-/** Things we do to a phone (EN, -ing). */
-const VERBING = alt(
-  'texting', 'messaging', 'contacting', 'calling', 'emailing', 'spamming', 'bothering', 'harassing', 'bugging',
-  'pestering', 'sending', 'hitting me up', 'blowing up', 'pinging', 'reminding', 'reaching out', 'writing', 'annoying',
-);
-/** Things we do to a phone (EN, bare). */
-const VERB = alt(
-  'text', 'message', 'contact', 'call', 'email', 'sms', 'spam', 'bother', 'harass', 'bug', 'ping', 'hit me up',
-  'reach out', 'write', 'pester',
-);
-/** Spanish verb stems for writing, sending, bothering. */
-const VERB_ES = '(?:escrib|envi|mand|molest|contact|llam|texte|mensaje|fastidi|spame|insist|acos|hostig)[a-z]*';
-/** Spanish subjunctive/imperative forms after "no me …". Past tenses ("no me enviaron el código") are left out on purpose. */
-const NO_ME_ES = alt(
-  'envien', 'envies', 'envie', 'enviar', 'manden', 'mandes', 'mande', 'mandar', 'escriban', 'escribas', 'escriba',
-  'escribir', 'contacten', 'contactes', 'contacte', 'contactar', 'molesten', 'molestes', 'moleste', 'molestar',
-  'llamen', 'llames', 'llame', 'textees', 'textee', 'texteen', 'mensajeen', 'spameen', 'fastidien', 'sigan escribiendo',
-  'sigan enviando', 'sigan mandando', 'vuelvan a \\w+', 'vuelvas a \\w+',
-);
-/** Nouns that make "cancel"/"cancelar" about an order instead of our texts. */
-const ORDER = alt(
-  'orders?', 'carts?', 'purchases?', 'items?', 'payments?', 'card', 'shipments?', 'shipping', 'delivery', 'returns?',
-  'refunds?', 'exchanges?', 'reservations?', 'appointments?', 'transactions?', 'checkout', 'one', 'ones', 'pair', 'size',
-  'colou?r', 'red', 'blue', 'black', 'white', 'green', 'pink', 'grey', 'gray', 'shoes', 'dress', 'shirt', 'jacket', 'bag',
-  'product', 'package', 'pedidos?', 'orden', 'ordenes', 'compras?', 'carrito', 'articulos?', 'productos?', 'pago',
-  'tarjeta', 'envio', 'devolucion', 'reembolso', 'cita', 'talla', 'rojo', 'azul', 'negro', 'blanco',
-);
-const MY_NUMBER = alt(
-  'my (?:phone |cell |mobile )?(?:number|phone|cell|info|information|details|data|name|contact(?: info)?|email|account)',
-  'this (?:phone |cell )?(?:number|phone)', 'me', 'us',
-);
-/** Determiners between a verb and what we send. */
-const DET = alt('the', 'these', 'those', 'this', 'your', 'ur', 'ya', 'all', 'all the', 'any', 'any more', 'more', 'such', 'of');
-const DET_ES = alt('los', 'las', 'sus', 'tus', 'estos', 'estas', 'esos', 'esas', 'mas', 'ningun', 'ninguna', 'de');
-
-const rule = (id: string, lang: OptOutLanguage | null, weight: number, source: string): OptOutRule =>
-  Object.freeze({ id, lang, weight, pattern: new RegExp(source) });
+export type { OptOutLanguage, OptOutRule } from './opt-out-rule.js';
 
 /**
  * The rules. The detector takes the highest weight among those that match.
@@ -181,7 +108,7 @@ export const OPT_OUT_RULES: readonly OptOutRule[] = Object.freeze([
   rule('how-got-number', 'en', STRONG,
     `\\b${alt('how', 'why', 'where', 'who')} (?:${W} ){0,2}${alt('you', 'ya', 'yall', 'they', 'you guys', 'you people')} (?:${W} ){0,2}${alt('get', 'got', 'gotten', 'have', 'has', 'find', 'found', 'obtain(?:ed)?', 'gave', 'give')} ${alt('my', 'this')} (?:${alt('phone', 'cell', 'mobile')} )?${alt('number', 'info', 'information', 'contact')}\\b`),
   // spam / scam / block / report / legal
-  rule('spam', null, STRONG, `(?<!\\b${alt('my', 'in', 'in the', 'to the')} )\\b${alt('spam', 'spamming', 'spammed', 'spammer', 'spammers', 'spammy', 'spamear', 'spameando')}\\b(?! ${alt('folder', 'filter', 'box', 'foldr', 'carpeta')})`),
+  rule('spam', null, STRONG, `(?<!\\b${alt('my', 'in', 'in the', 'to the', '(?:went|goes|go|going|gone|sent|landed|ended up|ends up|end up) (?:to|in|into)(?: my| the| your)?', 'check(?: your| my| the)?')} )\\b${alt('spam', 'spamming', 'spammed', 'spammer', 'spammers', 'spammy', 'spamear', 'spameando')}\\b(?! ${alt('folder', 'filter', 'box', 'foldr', 'carpeta')})`),
   rule('scam', null, WEAK, `\\b${alt('scam', 'scams', 'scammer', 'scammers', 'scammy', 'estafa', 'estafadores', 'fraude', 'phishing', 'fraud')}\\b`),
   rule('block', null, MEDIUM,
     `(?<!\\b${alt('color', 'colour', 'ice', 'the', 'a', 'sun', 'chopping', 'city', 'building', 'cinder', 'mental', 'writers', 'card', 'account', 'payment', 'site', 'website', 'page', 'app', 'bank', 'checkout', 'browser', 'link', 'is', 'was', 'got', 'keeps', 'tarjeta', 'cuenta', 'esta', 'fue', 'estaba', 'quedo', 'sigue')} )\\b${alt('block', 'blocked', 'blocking', 'blockin', 'bloquear', 'bloqueado', 'bloqueada', 'bloqueo', 'bloqueare', 'bloquearlos', 'bloquearte', 'bloqueando')}\\b(?! ${alt('heels?', 'print', 'colou?rs?', 'party', 'letters?', 'font', 'tacon', 'tacones', 'my card', 'the card', 'my payment', 'the payment', 'my purchase', 'my order', 'the order', 'my account', 'checkout', 'mi tarjeta', 'la tarjeta', 'el pago', 'out', 'off time')})`),
@@ -197,10 +124,10 @@ export const OPT_OUT_RULES: readonly OptOutRule[] = Object.freeze([
   // not interested (as a whole answer, or about our texts)
   rule('not-interested', 'en', WEAK,
     `\\b${alt('not', 'no longer', 'aint', 'not really', 'never', 'no')} interested(?: ${alt('anymore', 'any more', 'at all', 'in (?:this|your|any of (?:this|it)|anything|these|buying anything|shopping|you|the texts|texts|messages)', POLITE)})*${E}`),
-  rule('no-interest', 'en', WEAK, `\\b${alt('no interest', 'not interested in (?:\\w+ )?(?:texts|messages|sms)')}\\b(?! ${alt('financing', 'payments?', 'plans?', 'for', 'credit', 'options?', 'months?', 'installments?', 'if')})`),
+  rule('no-interest', 'en', WEAK, `\\b${alt('no interest', 'not interested in (?:\\w+ )?(?:texts|messages|sms)')}\\b(?! ${alt('financing', 'payments?', 'plans?', 'for', 'credit', 'options?', 'months?', 'installments?', 'if', `in (?!(?:${W} )?${MSG_EN}\\b)`)})`),
   // enough / too many / sick of / keep texting
   rule('enough', 'en', MEDIUM, `${S}(?:${POLITE} )*${alt('thats enough', 'that is enough', 'enough is enough', 'enough already')}(?: ${TAIL})*${E}|\\benough ${alt('with', 'of')} ${alt(DET, 'you', 'it', 'this')}\\b`),
-  rule('too-many', 'en', STRONG, `\\b${alt('too', 'so', 'way too', 'to', 'way to')} many (?:${W} ){0,2}${MSG_EN}\\b|\\b${alt(VERBING, MSG_EN)}(?: ${W}){0,2} ${alt('too much', 'so much', 'every day', 'everyday', 'constantly', 'all day', 'nonstop', 'non stop', 'every hour', 'all the time', '24 7', 'twice a day', 'every other day')}\\b`),
+  rule('too-many', 'en', STRONG, `\\b${alt('too', 'so', 'way too', 'to', 'way to')} many (?:${W} ){0,2}${MSG_EN}\\b(?! to ${alt('answer', 'reply', 'respond', 'read', 'go through', 'keep up', 'check', 'open', 'deal')})|\\b${alt(VERBING, MSG_EN)}(?: ${W}){0,2} ${alt('too much', 'so much', 'every day', 'everyday', 'constantly', 'all day', 'nonstop', 'non stop', 'every hour', 'all the time', '24 7', 'twice a day', 'every other day')}\\b`),
   rule('sick-of', 'en', MEDIUM, `\\b${alt('sick', 'tired', 'sick and tired')} of (?:${W} ){0,3}${alt(MSG_EN, 'you', 'this', 'your', VERBING)}\\b`),
   rule('keep-texting', 'en', STRONG,
     `(?<!\\b${alt('please', 'can you', 'you can', 'do', 'you should', 'pls')} )\\b${alt('keep', 'keeps', 'kept', 'still')} (?:on )?(?:${alt('getting', 'receiving', 'get', 'receive', 'sending me', 'sending')} )?(?:${DET} )*${alt(MSG_EN, 'texting', 'messaging', 'contacting', 'calling', 'spamming', 'bothering', 'bugging', 'harassing', 'pestering')}\\b(?! ${alt('saying', 'that says', 'says', 'error', 'with the code', 'with my code', 'with the link', 'with a code', 'from my bank', 'me (?:deals|offers|updates|coupons|codes|the deals|posted|informed)')})`),
@@ -213,14 +140,14 @@ export const OPT_OUT_RULES: readonly OptOutRule[] = Object.freeze([
   // ── Spanish ──
   rule('es-para', 'es', STRONG, `${S}(?:${POLITE} )*${alt('para', 'paren', 'pare', 'parale', 'parenle', 'parad', 'parenla', 'alto', 'basta', 'baja', 'cancelar', 'ya basta', 'ya para', 'ya paren', 'no mas')}(?: ${alt('para', 'paren', 'alto', 'basta', 'ya', 'ahora', 'porfavor', 'gracias', 'ok', 'de una vez', 'por dios', TAIL)})*${E}`),
   rule('es-paren', 'es', MEDIUM, `\\b${alt('paren', 'parenle', 'parale', 'parenla')}\\b`),
-  rule('es-deja-de', 'es', STRONG, `\\b${alt('dejen', 'deja', 'deje', 'dejes', 'dejar', 'dejad', 'paren', 'para', 'pare', 'parar', 'basta', 'dejan')} de ${gap(1)}${VERB_ES}`),
+  rule('es-deja-de', 'es', STRONG, `(?<!\\bno (?:${alt('me', 'nos', 'le', 'les', 'te')} )?)\\b${alt('dejen', 'deja', 'deje', 'dejes', 'dejar', 'dejad', 'paren', 'para', 'pare', 'parar', 'basta', 'dejan')} de ${gap(1)}${VERB_ES}`),
   rule('es-alto', 'es', STRONG, `\\b${alt('alto', 'para', 'paren', 'basta', 'ya basta', 'ya para')} ${alt('a (?:los|sus|tus|estos|las) (?:\\w+ )?' + MSG_ES, 'ya', 'porfavor', 'con (?:los|sus|tus|estos) (?:\\w+ )?' + MSG_ES)}\\b`),
   rule('es-basta', 'es', STRONG, `(?<!\\bno )\\bbasta\\b(?! ${alt('con', 'y sobra', 'para')})`),
   rule('es-baja', 'es', STRONG, `\\b${alt('de', 'la', 'mi', 'su')} baja\\b(?! ${alt('calidad', 'temporada', 'de precio', 'de precios', 'del precio', 'el precio', `(?:mi|la|el|una|un|los|las|su|esta|este) ${alt(ORDER, 'cuenta', 'direccion', 'suscripcion a la caja')}`)})`),
   rule('es-no-me', 'es', STRONG,
-    `\\bno (?:${alt('me', 'nos', 'le', 'les')} )?(?:${alt('vuelvan a', 'vuelvas a', 'sigan', 'sigas')} )?${NO_ME_ES}\\b(?! ${alt('el', 'la', 'los', 'las', 'un', 'una', 'otro', 'otra')} (?!${alt(MSG_ES, 'basura')}))`),
+    `\\bno (?:${alt('me', 'nos', 'le', 'les')} )?(?:${alt('vuelvan a', 'vuelvas a', 'sigan', 'sigas')} )?${NO_ME_ES}\\b(?! ${alt('el', 'la', 'los', 'las', 'un', 'una', 'otro', 'otra')} (?!${alt(MSG_ES, 'basura')})| ${ORDER_THING_ES}\\b)`),
   rule('es-no-quiero', 'es', STRONG,
-    `\\bno (?:${alt('quiero', 'deseo', 'necesito', 'queremos')}) (?:${alt('seguir', 'volver a', 'ya')} )?${alt('recibir', 'que me ' + VERB_ES, 'nada', 'saber nada', MSG_ES, '(?:sus|tus|estos|estas|los|las|mas) (?:\\w+ )?' + MSG_ES, 'recibirlos', 'recibirlas')}\\b`),
+    `\\bno (?:${alt('quiero', 'deseo', 'necesito', 'queremos')}) (?:${alt('seguir', 'volver a', 'ya')} )?${alt(`recibir(?! ${alt('el', 'la', 'un', 'una', 'mi', 'mis', 'su')} (?!${MSG_ES}\\b))`, 'que me ' + VERB_ES, 'nada', 'saber nada', MSG_ES, '(?:sus|tus|estos|estas|los|las|mas) (?:\\w+ )?' + MSG_ES, 'recibirlos', 'recibirlas')}\\b`),
   rule('es-no-quiero-mas', 'es', STRONG, `\\b${alt('no quiero', 'no deseo', 'ya no quiero')} mas${E}`),
   rule('es-quitame', 'es', STRONG,
     `\\b${alt('sacame', 'sacarme', 'saquenme', 'sacanme', 'quitame', 'quitenme', 'quitarme', 'quiteme', 'borrame', 'borrenme', 'borrarme', 'borreme', 'eliminame', 'eliminenme', 'eliminarme', 'elimineme', 'retirame', 'retirenme', 'retirarme', 'excluyanme', 'excluirme', 'dame de baja', 'denme de baja', 'darme de baja', 'dar de baja', 'deme de baja')}(?: ${alt('porfavor', 'ya', 'ahora', 'gracias')})*(?:${E}| ${alt('de (?:la|su|sus|esta|esa|tu|vuestra|las|los|este)? ?(?:lista|listas|base|contactos|mensajes|sistema|registro|suscripcion|envios|promociones|publicidad|datos)', 'de aqui', 'de ahi', MSG_ES, 'porfavor', 'ya')})`),
@@ -242,7 +169,9 @@ export const OPT_OUT_RULES: readonly OptOutRule[] = Object.freeze([
  * "this is not Tom" from "this is not fair".
  */
 export const NAME_RULES: readonly OptOutRule[] = Object.freeze([
-  rule('not-this-person', 'en', MEDIUM, '\\b(?:[Tt]his (?:is not|isnt|aint|IS NOT|ISNT)|[Ii]m not|IM NOT|I am not|[Ii]t(?:s| is) not)\\s+[A-Z][a-z]+(?:s)?(?=\\s*(?:[.!?,;]|$|here\\b|s (?:phone|number|cell)\\b))'),
+  rule('not-this-person', 'en', MEDIUM, '\\b(?:[Tt]his (?:is not|isnt|aint|IS NOT|ISNT)|[Ii]m not|IM NOT|I am not|[Ii]t(?:s| is) not)\\s+[A-Z][a-z]+(?:s)?(?=\\s*(?:[.!?,;]|$|here\\b|s (?:phone|number|cell)\\b|any ?more\\b|lol\\b|sorry\\b))'),
+  // "wrong Sarah", "Wrong Mike lol": a name after "wrong" is a wrong person; capitalised nouns a shop uses are not names.
+  rule('wrong-name', 'en', MEDIUM, '\\b[Ww]rong (?!(?:Size|Color|Colour|Item|Link|Address|Code|Order|One|Number|Price|Product|Shoe|Shoes|Style|Model|Card|Email|Account|Store|Way|Date)\\b)[A-Z][a-z]+(?=\\s*(?:[.!?,;]|$|lol\\b|haha\\b|sorry\\b|here\\b))'),
   rule('no-such-person', 'en', MEDIUM, '\\b(?:[Tt]here(?:s| is) no|[Nn]o) [A-Z][a-z]+ (?:here|at this number|on this phone)\\b'),
   rule('es-no-such-person', 'es', MEDIUM, '\\b(?:[Nn]o soy|[Aa]qui no (?:vive|hay|es)|[Nn]o hay ning[uú]n(?:a)?) [A-Z][a-z]+\\b'),
 ]);
@@ -252,75 +181,43 @@ export const RESUBSCRIBE = new RegExp(
   `\\b${alt('unstop', 'resubscribe', 're subscribe', 'subscribe me', 'sign me (?:back )?up', 'opt (?:me )?(?:back )?in', 'add me back', 'keep (?:texting|sending|messaging) me', 'dont stop (?:texting|sending|messaging)', 'start (?:again|back|texting|sending|messages|texts|over)', 'please start', 'suscribirme de nuevo', 'vuelvan a enviarme', 'quiero seguir recibiendo')}\\b|${S}${alt('start', 'unstop')}${E}`,
 );
 
+/**
+ * A stop, unsubscribe or "baja" the sender says was a mistake: "I hit stop by
+ * accident", "me di de baja sin querer". Only overrides rules that name the
+ * act (see the detector); "added to this list by mistake, stop" still counts.
+ */
+const ACT = alt('stop', 'unsubscribe', 'opt out', 'opted out', 'cancel', 'alto', 'baja', 'de baja', 'para', 'parar', 'cancelar', 'end', 'quit');
+const ACCIDENT = alt('by accident', 'by mistake', 'accidentally', 'on accident', 'sin querer', 'por error', 'por equivocacion', 'por accidente', 'without meaning to');
+export const ACCIDENTAL_STOP = new RegExp(
+  `\\b${ACT}(?: \\w+){0,3} ${ACCIDENT}\\b|\\b${ACCIDENT}(?: \\w+){0,3} ${ACT}\\b|\\b${alt('didnt mean', 'did not mean', 'no queria', 'me equivoque al')} (?:\\w+ ){0,3}${ACT}\\b|\\b${alt('want', 'quiero')} ${alt('them', 'the texts', 'your texts', 'the messages', 'texts', 'messages', 'the deals', 'los mensajes', 'sus mensajes')} ${alt('back', 'again', 'de nuevo', 'otra vez')}\\b`,
+);
+
+/**
+ * Praise beside a bare "stop": "stop it, these are so cute", "haha stop, I'm
+ * already buying it". The shopper is teasing back, not revoking; only
+ * overrides rules that see the word "stop" alone, and not when the praise is
+ * negated ("stop, I don't want it").
+ */
+export const PLAYFUL = new RegExp(
+  `(?<!\\b${alt('dont', 'do not', 'not', 'no longer', 'never', 'wont', 'didnt', 'no')} (?:[a-z]+ )?)\\b${alt('(?<!\\bthe )love', 'loving', 'obsessed', 'cute', 'gorgeous', 'beautiful', 'amazing', 'stunning', 'tempting', 'temptation', 'buying', 'buy everything', 'buying everything', 'making me want', 'want (?:it|them|everything|all|one|these|this)', 'need (?:it|them|these|this|one)', 'my wallet', 'my bank account', 'so good', 'too good', 'make me (?:spend|buy|want)', 'making me (?:spend|buy|want)', 'spend (?:all )?my (?:money|paycheck|savings)', 'me encanta', 'me encantan', 'hermos[oa]s?', 'precios[oa]s?', 'lo quiero', 'los quiero', 'lo compro')}\\b`,
+);
+
+/**
+ * Praise: a message that likes the texts or the goods is not revoking them.
+ * The model counts words and cannot read this polarity ("your texts make me
+ * smile" shares every word with a complaint), so the detector does not ask
+ * it about a message that praises. Negated praise ("don't love these") is
+ * not praise.
+ */
+export const PRAISE = new RegExp(
+  `(?<!\\b${alt('dont', 'do not', 'not', 'no', 'never', 'didnt', 'wont')} (?:[a-z]+ )?)\\b${alt('love', 'loving', 'like', 'liked', 'enjoy', 'smile', 'clever', 'funny', 'cute', 'great', 'awesome', 'amazing', 'helpful', 'appreciate', 'thank', 'thanks', 'gracias', 'want more', 'more please', 'keep them coming', 'me encanta', 'me encantan', 'me gusta', 'me gustan', 'excelente', 'genial', 'buenisimo', 'bonito', 'bonita', 'lindo', 'linda', 'hermoso', 'hermosa')}\\b`,
+);
+
+/** Asking us to keep going: "don't stop sending deals", "no dejen de avisarme", "sigan mandando ofertas". */
+export const NEGATED_STOP = new RegExp(
+  `\\b${alt('dont', 'do not', 'never', 'no', 'nunca')} (?:${alt('me', 'nos')} )?${alt('stop', 'quit', 'end', 'dejen de', 'dejes de', 'deje de', 'paren de', 'dejar de')}\\b|\\b${alt('keep', 'sigan', 'sigue', 'continuen', 'continue')} ${alt('texting', 'sending', 'messaging', 'them coming', 'mandando', 'enviando', 'escribiendo', 'avisando', 'me')}\\b`,
+);
+
 /** A reply that declines the offer rather than the channel: below the threshold, flagged for review. */
 const DECLINES = alt('no', 'nah', 'nope', 'no thanks', 'not now', 'not right now', 'not yet', 'maybe later', 'maybe next time', 'im good', 'im ok', 'im fine', 'all good', 'no gracias', 'ahora no', 'ahorita no', 'i pass', 'ill pass', 'pass');
 export const DECLINE = new RegExp(`${S}(?:${POLITE} )*${DECLINES}(?: ${alt(DECLINES, TAIL)})*${E}`);
-
-/** Short function words that tell EN from ES when no rule fixed the language. */
-export const LANGUAGE_HINTS: Readonly<Record<OptOutLanguage, ReadonlySet<string>>> = Object.freeze({
-  en: new Set(['the', 'i', 'you', 'my', 'is', 'are', 'to', 'it', 'this', 'please', 'thanks', 'what', 'when', 'do', 'can', 'and', 'of', 'in', 'on', 'for', 'have', 'not', 'stop', 'will', 'with', 'your', 'from', 'how', 'get', 'just', 'dont', 'im', 'want', 'does', 'got', 'did', 'be', 'was', 'its', 'texts', 'messages', 'number', 'more', 'any', 'would', 'there', 'sale', 'order', 'thank']),
-  es: new Set(['el', 'la', 'los', 'las', 'de', 'que', 'por', 'porfavor', 'para', 'mas', 'quiero', 'mensajes', 'gracias', 'hola', 'es', 'mi', 'su', 'y', 'en', 'un', 'una', 'con', 'este', 'esta', 'tengo', 'cuando', 'donde', 'como', 'pero', 'ya', 'numero', 'envien', 'manden', 'pedido', 'tienen', 'hay', 'puedo', 'favor', 'dejen', 'del', 'al', 'tienda', 'talla', 'ustedes', 'nada', 'esto', 'lista', 'si', 'muy', 'buenas', 'quien']),
-});
-
-// ── Token tables used by the normaliser ─────────────────────────────────────
-
-/** Abbreviations, slang and frequent misspellings → canonical token(s). Keys are already lower case without accents. */
-export const CANONICAL: Readonly<Record<string, string>> = Object.freeze({
-  txt: 'text', txts: 'texts', txting: 'texting', textin: 'texting', textn: 'texting', texing: 'texting', textng: 'texting', textinf: 'texting',
-  msg: 'message', msgs: 'messages', msging: 'messaging', msgin: 'messaging', msgn: 'messaging', messagin: 'messaging', mssging: 'messaging', subscription: 'subscription', subscriptions: 'subscriptions',
-  howd: 'how did', whyd: 'why did', whered: 'where did', whod: 'who did', mssg: 'message', mssgs: 'messages', mesage: 'message', mesages: 'messages', messeges: 'messages',
-  messags: 'messages', msges: 'messages', messges: 'messages', mesg: 'message', mesgs: 'messages', smss: 'sms', sms: 'sms',
-  u: 'you', yu: 'you', ur: 'your', r: 'are', thru: 'through', w: 'with', abt: 'about', ppl: 'people', wit: 'with', ths: 'this', thsi: 'this',
-  pls: 'please', plz: 'please', plez: 'please', plse: 'please', pleas: 'please', pleez: 'please', pleaze: 'please', plis: 'please',
-  pleae: 'please', pleasr: 'please', plx: 'please', pl: 'please', pleasee: 'please', pleasw: 'please',
-  thx: 'thanks', thnx: 'thanks', thnks: 'thanks', thanx: 'thanks', tnx: 'thanks', ty: 'thanks', tysm: 'thanks', tks: 'thanks',
-  dnt: 'dont', dotn: 'dont', odnt: 'dont', donot: 'do not', dont: 'dont', didint: 'didnt', didn: 'didnt', cnt: 'cant',
-  whose: 'whos', whoz: 'whos', whom: 'who',
-  stp: 'stop', stpo: 'stop', sotp: 'stop', srop: 'stop', dtop: 'stop', stahp: 'stop', stawp: 'stop', stip: 'stop', sstop: 'stop', stoo: 'stop', stopt: 'stop', stopo: 'stop',
-  unsub: 'unsubscribe', unsubs: 'unsubscribe', unscribe: 'unsubscribe', unsubscribeme: 'unsubscribe me', unsubscribing: 'unsubscribe',
-  unsubscribed: 'unsubscribe', unsuscribed: 'unsubscribe', unsuscribe: 'unsubscribe', unsusbcribe: 'unsubscribe', subscribe: 'subscribe',
-  optin: 'opt in', outout: 'out out',
-  numbr: 'number', nunber: 'number', numer: 'number', nmber: 'number', numbet: 'number', numner: 'number', mumber: 'number', numbers: 'number',
-  remve: 'remove', remov: 'remove', rmv: 'remove', remoce: 'remove', removr: 'remove', remvoe: 'remove', rmove: 'remove',
-  contac: 'contact', contct: 'contact', cntact: 'contact',
-  fk: 'fuck', fck: 'fuck', fuk: 'fuck', fuq: 'fuck', fukin: 'fucking', fkn: 'fucking', fuckin: 'fucking', effing: 'fucking', frickin: 'freaking',
-  anymor: 'anymore', nomore: 'no more', alredy: 'already', allready: 'already', interesed: 'interested', intrested: 'interested', intersted: 'interested',
-  xfa: 'porfavor', xfavor: 'porfavor', porfa: 'porfavor', porfis: 'porfavor', porfas: 'porfavor', porfi: 'porfavor', pf: 'porfavor',
-  q: 'que', xq: 'porque', pq: 'porque', porq: 'porque', ud: 'usted', uds: 'ustedes', tmb: 'tambien', d: 'de',
-  msj: 'mensaje', msjs: 'mensajes', mjs: 'mensajes', msje: 'mensaje', msjes: 'mensajes', mensages: 'mensajes', mensage: 'mensaje', menajes: 'mensajes',
-  numro: 'numero', nmero: 'numero', nro: 'numero', equibocado: 'equivocado',
-});
-
-/** Key words a run of doubled letters may hide ("stoop", "plleasse", "nooo" → "no"). */
-export const SQUEEZE_KEYS: readonly string[] = Object.freeze([
-  'stop', 'please', 'no', 'more', 'unsubscribe', 'texting', 'text', 'texts', 'messages', 'message', 'alone', 'off', 'number', 'remove',
-  'quit', 'cancel', 'spam', 'block', 'wrong', 'basta', 'alto', 'para', 'baja', 'mas', 'ya', 'enough', 'leave', 'dont', 'contact', 'opt',
-  'out', 'mensajes', 'numero', 'cancelar', 'porfavor', 'paren', 'now', 'away', 'who', 'this', 'end', 'nope',
-]);
-
-/** Long key words that survive one typo (two when ten letters or longer and the first two letters agree). */
-export const FUZZY_TARGETS: readonly string[] = Object.freeze([
-  'unsubscribe', 'messages', 'message', 'messaging', 'texting', 'contacting', 'contact', 'interested', 'harassing', 'harassment',
-  'bothering', 'spamming', 'notifications', 'promotions', 'receiving', 'equivocado', 'mensajes', 'mensaje', 'suscripcion',
-  'desuscribir', 'desuscribirme', 'escribirme', 'enviarme', 'mandarme', 'molestarme', 'contactarme', 'cancelar', 'publicidad',
-  'immediately', 'anymore', 'annoying', 'already', 'telefono', 'porfavor', 'seriously', 'number',
-]);
-
-/** Real words one typo away from a target that must stay themselves ("testing" is not "texting"). */
-export const FUZZY_PROTECT: ReadonlySet<string> = new Set([
-  'testing', 'massage', 'massages', 'contract', 'contracts', 'content', 'contest', 'passage', 'messenger', 'nesting', 'resting',
-  'annoyingly', 'unsubscribe', 'subscribe', 'subscribed', 'interest', 'interests', 'interesting', 'cancelado', 'cancelada', 'mensajero',
-  'numbers', 'lumber', 'numbed', 'humber', 'cumber', 'receivin', 'enviarle', 'enviarte', 'mandarle', 'mandarte', 'escribirle', 'escribirte',
-]);
-
-/** Multi-word spellings folded to one form before the rules run. */
-export const PHRASE_FOLDS: readonly (readonly [RegExp, string])[] = Object.freeze([
-  [/\bpor ?fa?vor\b/g, 'porfavor'],
-  [/\bthank (?:you|ya)\b/g, 'thanks'],
-  [/\bdo ?nt\b/g, 'dont'],
-  [/\bopt ?- ?out\b/g, 'opt out'],
-  [/\bun ?sub ?scribe\b/g, 'unsubscribe'],
-  [/\bwho s\b/g, 'whos'],
-  [/\bi m\b/g, 'im'],
-  [/\bno (?:1|one)\b/g, 'no one'],
-]);
