@@ -3,7 +3,7 @@ import type { CartUpdated } from '../domain/cart-event.js';
 import type { MerchantRow } from '../db/models/index.js';
 import { applyEvent } from './apply-event.js';
 import { ensureConversation, lockConversationById, type LockedConversation } from './conversation-lock.js';
-import { recordDelivery, type IntakeOutcome, type WebhookReceipt } from './deliveries.js';
+import type { IntakeOutcome, WebhookReceipt } from './deliveries.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
 import { candidateZones, factsFor, mergeZones } from './recipient-facts.js';
 import { execute, selectRows, updateCustomer } from './rows.js';
@@ -22,9 +22,15 @@ export async function ingestCartUpdated(
   receipt: WebhookReceipt,
 ): Promise<IntakeOutcome> {
   return inTransaction(deps, async (transaction, dispatches) => {
-    if (!(await recordDelivery(deps, transaction, merchant.id, receipt, 'processed', null))) return { status: 'duplicate' };
-    const previous = await findCartOwner(deps, transaction, merchant.id, event.cart.checkoutToken);
-    const conversationId = event.phone ? await ensureConversation(deps, transaction, merchant.id, event.phone) : null;
+    const delivery = await recordDeliveryAndFindCart(deps, transaction, merchant.id, receipt, event.cart.checkoutToken);
+    if (!delivery.recorded) return { status: 'duplicate' };
+    const previous = delivery.cart;
+    const conversationId = event.phone
+      ? await ensureConversation(deps, transaction, merchant.id, event.phone, {
+          firstName: event.cart.firstName,
+          timezoneCandidates: mergeZones([], candidateZones(merchant, event.phone, event.cart.addresses)),
+        })
+      : null;
     const formerId = previous?.conversationId && previous.conversationId !== conversationId ? previous.conversationId : null;
     // Lock order everywhere: conversations (by id when there are two), then their rows.
     const locks = new Map<string, LockedConversation>();
@@ -79,20 +85,33 @@ export async function ingestCartUpdated(
   });
 }
 
-/** The thread that owns this checkout today, if any; read without a lock (locks come in order, later). */
-async function findCartOwner(
+/**
+ * Records the delivery once (false for a duplicate event id: one effect) and,
+ * in the same round trip, finds the thread that owns this checkout today, if
+ * any; read without a lock (locks come in order, later).
+ */
+async function recordDeliveryAndFindCart(
   deps: ConversationDeps,
   transaction: Transaction,
   merchantId: string,
+  receipt: WebhookReceipt,
   checkoutToken: string,
-): Promise<{ conversationId: string | null } | null> {
-  const rows = await selectRows<{ conversationId: string | null }>(
+): Promise<{ recorded: boolean; cart: { conversationId: string | null } | null }> {
+  const [row] = await selectRows<{ recorded: boolean; cartExists: boolean; conversationId: string | null }>(
     deps,
     transaction,
-    `SELECT conversation_id AS "conversationId" FROM abandoned_carts WHERE merchant_id = :merchantId AND checkout_token = :checkoutToken`,
-    { merchantId, checkoutToken },
+    `WITH delivery AS (
+       INSERT INTO webhook_events (id, merchant_id, platform, event_id, topic, status, reason, received_at)
+       VALUES (:id, :merchantId, :platform, :eventId, :topic, 'processed', NULL, :receivedAt)
+       ON CONFLICT DO NOTHING
+       RETURNING id),
+     cart AS (SELECT conversation_id FROM abandoned_carts WHERE merchant_id = :merchantId AND checkout_token = :checkoutToken)
+     SELECT EXISTS (SELECT 1 FROM delivery) AS recorded, EXISTS (SELECT 1 FROM cart) AS "cartExists",
+       (SELECT conversation_id FROM cart) AS "conversationId"`,
+    { id: deps.ids(), merchantId, ...receipt, receivedAt: deps.clock.now(), checkoutToken },
   );
-  return rows[0] ?? null;
+  if (!row) throw new Error('delivery not recorded');
+  return { recorded: row.recorded, cart: row.cartExists ? { conversationId: row.conversationId } : null };
 }
 
 /** The checkout without anything that says who bought what: totals, currency and tokens stay. */

@@ -19,6 +19,8 @@ export async function ensureConversation(
   transaction: Transaction,
   merchantId: string,
   phone: string,
+  /** What a new shopper starts with, written with the insert rather than by an update after it. */
+  profile: { firstName: string | null; timezoneCandidates: string[] } = { firstName: null, timezoneCandidates: [] },
 ): Promise<string> {
   const now = deps.clock.now();
   const initial = initialConversation();
@@ -36,8 +38,8 @@ export async function ensureConversation(
     deps,
     transaction,
     `WITH customer AS (
-       INSERT INTO customers (id, merchant_id, phone, consent_status, timezone_candidates, created_at, updated_at)
-       VALUES (:customerId, :merchantId, :phone, 'none', '[]'::jsonb, :now, :now)
+       INSERT INTO customers (id, merchant_id, phone, first_name, consent_status, timezone_candidates, created_at, updated_at)
+       VALUES (:customerId, :merchantId, :phone, :firstName, 'none', :zones::jsonb, :now, :now)
        ON CONFLICT (merchant_id, phone) DO NOTHING
        RETURNING id, phone_suppressed(:merchantId, :phoneHmac) AS suppressed),
      conversation AS (
@@ -45,7 +47,7 @@ export async function ensureConversation(
        SELECT :id, :merchantId, customer.id, :phone, :state, :snapshot::jsonb, 0, false, :now, :now FROM customer
        RETURNING id)
      SELECT conversation.id, customer.suppressed FROM conversation, customer`,
-    { ...fresh, customerId, phoneHmac: deps.suppression.digest(phone) },
+    { ...fresh, customerId, phoneHmac: deps.suppression.digest(phone), firstName: profile.firstName, zones: JSON.stringify(profile.timezoneCandidates) },
   );
   if (created[0]) {
     // A phone that opted out (or was erased) comes back as a new shopper: they start opted out,
@@ -54,7 +56,10 @@ export async function ensureConversation(
       await execute(
         deps,
         transaction,
-        `UPDATE customers SET consent_status = 'revoked', consent_updated_at = :now, updated_at = :now WHERE id = :customerId`,
+        // Nothing about who they are is kept for a suppressed phone, as for an opted-out shopper's checkouts.
+        `UPDATE customers SET consent_status = 'revoked', consent_updated_at = :now, first_name = NULL, timezone_candidates = '[]'::jsonb,
+           updated_at = :now
+         WHERE id = :customerId`,
         { now, customerId },
       );
       deps.logger.info({ merchantId, customerId }, 'a suppressed phone came back; the shopper starts opted out');
