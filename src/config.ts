@@ -55,6 +55,7 @@ const EnvSchema = z
     SHUTDOWN_GRACE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(10_000)),
     EMBEDDED_PG_PORT: z.preprocess(emptyToUndefined, port.optional()),
     ROLE: z.preprocess(emptyToUndefined, z.enum(['all', 'web', 'worker']).default('all')),
+    DATA_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(30, 'must be at least 30 days').default(730)),
   })
   .superRefine((env, ctx) => {
     if (env.SMS_PROVIDER === 'twilio') {
@@ -108,6 +109,8 @@ export interface Config {
    * reconciler; HTTP serves only health and metrics).
    */
   role: 'all' | 'web' | 'worker';
+  /** Message bodies and cart contents older than this are trimmed by the daily retention job (the consent ledger never is). */
+  dataRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -151,5 +154,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     embeddedPgPort: e.EMBEDDED_PG_PORT ?? null,
     role: e.ROLE,
+    dataRetentionDays: e.DATA_RETENTION_DAYS,
   };
 }

@@ -6,6 +6,7 @@ import { deliverMessage } from './conversations/deliver-message.js';
 import type { ConversationDeps } from './conversations/deps.js';
 import { merchantCache } from './conversations/merchant-cache.js';
 import { reconcile } from './conversations/reconciler.js';
+import { applyRetention } from './conversations/retention.js';
 import { fireTimer, TimerNotDueError } from './conversations/timer-runner.js';
 import { openDatabase } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
@@ -21,6 +22,9 @@ import { createQueueEngine, type QueueBackendConfig } from './queue/queue-engine
 import { SecretBox } from './security/secret-box.js';
 import { suppressionKey } from './security/suppression-key.js';
 import { createSuppression } from './compliance/suppression.js';
+
+const RETENTION_FIRST_RUN_MS = 60_000;
+const RETENTION_INTERVAL_MS = 24 * 3_600_000;
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -124,6 +128,20 @@ export async function startService(config: Config, options: ServiceOptions = {})
       });
   };
   if (runsWorkers) await reconcileNow();
+  // The retention job runs where the workers run: once shortly after start, then daily.
+  let retaining: Promise<unknown> | null = null;
+  const retentionTick = () => {
+    if (retaining || !runsWorkers) return;
+    retaining = applyRetention(deps, config.dataRetentionDays)
+      .catch((error: unknown) => logger.error({ err: error }, 'retention failed'))
+      .finally(() => {
+        retaining = null;
+      });
+  };
+  const retentionStart = setTimeout(retentionTick, RETENTION_FIRST_RUN_MS);
+  retentionStart.unref();
+  const retentionTimer = setInterval(retentionTick, RETENTION_INTERVAL_MS);
+  retentionTimer.unref();
   const reconcileTimer = setInterval(() => {
     if (runsWorkers) reconcileTick();
   }, config.reconcileIntervalMs);
@@ -161,7 +179,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
       closing ??= (async () => {
         draining = true;
         clearInterval(reconcileTimer);
+        clearTimeout(retentionStart);
+        clearInterval(retentionTimer);
         if (reconciling) await reconciling;
+        if (retaining) await retaining;
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await queue.close(config.shutdownGraceMs);

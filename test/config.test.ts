@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       shutdownGraceMs: 10_000,
       embeddedPgPort: null,
       role: 'all',
+      dataRetentionDays: 730,
     };
     assert.deepEqual(loadConfig({}), expected);
   });
@@ -155,6 +156,12 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ ...external, ROLE: 'worker' }).role, 'worker');
     assert.equal(loadConfig({ ...external, ROLE: 'web' }).role, 'web');
     assert.equal(loadConfig(external).role, 'all');
+  });
+
+  it('DATA_RETENTION_DAYS below 30 or not a number is named', () => {
+    assert.deepEqual(problemsOf({ DATA_RETENTION_DAYS: '7' }).variables, ['DATA_RETENTION_DAYS']);
+    assert.deepEqual(problemsOf({ DATA_RETENTION_DAYS: 'forever' }).variables, ['DATA_RETENTION_DAYS']);
+    assert.equal(loadConfig({ DATA_RETENTION_DAYS: '365' }).dataRetentionDays, 365);
   });
 
   it('a DATABASE_URL that is not a URL is named', () => {
