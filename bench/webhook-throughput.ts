@@ -7,6 +7,8 @@
  *
  *   npm run bench -- --mode redis|embedded|both --count 10000 --rate 200
  *
+ * Warm-up: `--warmup` checkouts (default 1000) at `--rate`/s, not counted:
+ * JIT, pools, prepared statements and caches fill in the first seconds.
  * Phase 1 (latency): `--count` checkouts open loop at `--rate`/s.
  * Phase 2 (end-to-end throughput): `--e2e-count` more checkouts (default
  * `--count`) pushed as fast as the service takes them (`--concurrency` in
@@ -69,6 +71,7 @@ const args = {
   logLevel: flag('log-level', 'warn'),
   redisDb: process.argv.includes('--redis-db') ? Number(flag('redis-db', 'NaN')) : null,
   workers: Number(flag('workers', '0')),
+  warmup: Number(flag('warmup', '1000')),
   workerNice: Number(flag('worker-nice', '0')),
   pgSocket: flag('pg-socket', ''),
 };
@@ -109,6 +112,8 @@ interface ModeResult {
   serviceWarningExamples?: Record<string, string>;
   serviceStop?: { code: number | null; signal: string | null; forced: boolean };
   profile?: ProfileSummary;
+  /** The uncounted warm-up before phase 1. */
+  warmup?: { count: number; p50Ms: number; p99Ms: number };
   error?: string;
 }
 
@@ -167,6 +172,11 @@ async function runPhase(
   const cpuWebhooks = meter.read();
   client.close();
   const summary = summarise(samples);
+  if (process.env.BENCH_DUMP_SLOW) {
+    const first = samples[0]?.scheduledAt ?? 0;
+    const slow = samples.filter((x) => x.endedAt - x.startedAt > 50).map((x) => `${((x.startedAt - first) / 1000).toFixed(2)}s:${Math.round(x.endedAt - x.startedAt)}`);
+    log(`[${label}] slow answers (start:ms): ${slow.join(' ')}`);
+  }
   log(`[${label}] webhooks done: ${summary.ok} ok, ${summary.non2xx} non-2xx, p99 ${summary.ms.p99} ms; waiting for the provider`);
   // Wait until every accepted checkout has reached the provider, or nothing moved for --stall seconds.
   let last = received();
@@ -181,7 +191,7 @@ async function runPhase(
   return { ...summary, endToEnd: endToEnd(checkouts, sentAt, watch, ABANDON_AFTER_S), cpu: { webhooks: cpuWebhooks, wholePhase: meter.read() } };
 }
 
-async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throughput: PreparedCheckout[] }): Promise<ModeResult> {
+async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latency: PreparedCheckout[]; throughput: PreparedCheckout[] }): Promise<ModeResult> {
   const environment = await prepareMode(mode, log, { redisDb: args.redisDb });
   const result: ModeResult = {
     mode,
@@ -249,6 +259,13 @@ async function runMode(mode: Mode, batches: { latency: PreparedCheckout[]; throu
     const watch = providerWatch(twilio);
     const meter = cpuMeter('pids' in service ? (service as ServiceGroup).pids : [service.pid], environment.databaseName);
     if (args.heapSnapshot) mkdirSync(diagDir, { recursive: true });
+    if (batches.warmup.length > 0) {
+      // JIT, connection pools, prepared statements and caches fill during the first seconds; the phases measure the steady state.
+      log(`[${mode}] warm-up: ${batches.warmup.length} checkouts at ${args.rate}/s (not counted)`);
+      const warm = await runPhase(`${mode} warm-up`, service, watch, batches.warmup, (send, p) => openLoop(batches.warmup.length, args.rate, send, p), merchantId, { peak: null }, meter);
+      result.warmup = { count: warm.ok, p50Ms: warm.ms.p50, p99Ms: warm.ms.p99 };
+      await sleep(3000);
+    }
     result.afterGc.beforePhase1 = await service.probeMemory();
     result.rssMb.beforePhase1 = service.rssMb();
     log(`[${mode}] service pid ${service.pid} at ${service.url}, rss ${result.rssMb.beforePhase1?.toFixed(1)} MB; phase 1: ${batches.latency.length} checkouts at ${args.rate}/s`);
@@ -304,6 +321,7 @@ function printTable(results: ModeResult[]): void {
   const p1 = (r: ModeResult) => r.phase1;
   const p2 = (r: ModeResult) => r.phase2;
   rows.push(
+    ['warm-up (not counted): checkouts, answer ms p50 / p99', ...cell((r) => r.warmup && `${r.warmup.count}, ${r.warmup.p50Ms} / ${r.warmup.p99Ms}`), ''],
     [`P1 webhooks accepted/s (open loop ${args.rate}/s)`, ...cell((r) => p1(r)?.acceptedPerS), ''],
     ['P1 answer ms p50 / p95 / p99 / max', ...cell((r) => p1(r) && `${p1(r)?.ms.p50} / ${p1(r)?.ms.p95} / ${p1(r)?.ms.p99} / ${p1(r)?.ms.max}`), `p99 < ${TARGETS.p99Ms}`],
     ['P1 p99 from schedule ms', ...cell((r) => p1(r)?.fromScheduleMs.p99), ''],
@@ -358,10 +376,10 @@ async function main(): Promise<void> {
   const code = codeVersion();
   log(`code under test: ${code.commit}${code.dirty.length > 0 ? ` with uncommitted changes in ${code.dirty.length} file(s) of src/ or migrations/` : ''}`);
   // Distinct shoppers, reachable for the next 90 minutes; the same numbers serve every mode (each has its own database).
-  const { base, recipients } = distinctRecipients(args.count + args.e2eCount, 10_000, 90);
+  const { base, recipients } = distinctRecipients(args.warmup + args.count + args.e2eCount, 10_000, 90);
   log(`preparing ${recipients.length} signed checkouts for shoppers like ${base.phone} (${base.zones.join(', ')})`);
   const all = prepareCheckouts(recipients, WEBHOOK_SECRET);
-  const batches = { latency: all.slice(0, args.count), throughput: all.slice(args.count) };
+  const batches = { warmup: all.slice(0, args.warmup), latency: all.slice(args.warmup, args.warmup + args.count), throughput: all.slice(args.warmup + args.count) };
   const results: ModeResult[] = [];
   for (const mode of modes) results.push(await runMode(mode, batches));
 
