@@ -125,6 +125,7 @@ export function mapCheckout(payload: ShopifyCheckout, meta: ShopifyEventMeta): C
         buyer_accepts_sms_marketing: payload.buyer_accepts_sms_marketing ?? null,
         sms_marketing_phone: payload.sms_marketing_phone ?? null,
         'customer.sms_marketing_consent': customer?.sms_marketing_consent ?? null,
+        ...clientEvidence(payload),
       },
     },
     cart: {
@@ -173,4 +174,11 @@ export function mapOrder(payload: ShopifyOrder, meta: ShopifyEventMeta): OrderPl
     currency,
     totalMinor: toMinorUnits(payload.total_price, currency),
   };
+}
+
+/** The buyer's IP address and browser, kept with the consent only when Shopify sends them. */
+function clientEvidence(payload: ShopifyCheckout): { ip?: string; userAgent?: string } {
+  const ip = present(payload.client_details?.browser_ip) ?? present(payload.browser_ip);
+  const userAgent = present(payload.client_details?.user_agent);
+  return { ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) };
 }

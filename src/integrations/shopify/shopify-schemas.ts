@@ -72,6 +72,11 @@ export const shopifyCheckoutSchema = z.looseObject({
   billing_address: shopifyAddressSchema.nullish(),
   shipping_address: shopifyAddressSchema.nullish(),
   customer: shopifyCustomerSchema.nullish(),
+  // Where the buyer was when they ticked the box, when Shopify sends it: consent evidence.
+  client_details: z
+    .looseObject({ browser_ip: z.string().nullish(), user_agent: z.string().nullish(), accept_language: z.string().nullish() })
+    .nullish(),
+  browser_ip: z.string().nullish(),
 });
 export type ShopifyCheckout = z.infer<typeof shopifyCheckoutSchema>;
 

@@ -145,6 +145,15 @@ describe('mapCheckout', () => {
       });
     });
 
+    it('keeps the buyer’s IP address and browser with the evidence when Shopify sends them, and nothing when it does not', () => {
+      const withClient = checkout({ client_details: { browser_ip: '203.0.113.7', user_agent: 'Mozilla/5.0 (iPhone)', accept_language: 'en-US' } });
+      const evidence = mapCheckout(withClient, meta).consent.evidence;
+      assert.equal(evidence.ip, '203.0.113.7');
+      assert.equal(evidence.userAgent, 'Mozilla/5.0 (iPhone)');
+      assert.equal(mapCheckout(checkout({ browser_ip: '198.51.100.4' }), meta).consent.evidence.ip, '198.51.100.4');
+      assert.equal('ip' in mapCheckout(checkout(), meta).consent.evidence, false);
+    });
+
     it('is false when the buyer did not accept, even with a subscribed customer record', () => {
       assert.equal(mapCheckout(checkout({ buyer_accepts_sms_marketing: false }), meta).consent.smsMarketing, false);
     });
