@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /**
  * The consent ledger is tamper-evident: each entry carries the hash of the
@@ -34,7 +34,23 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function entryHash(content: LedgerEntryContent, prevHash: string | null): string {
-  const payload = canonicalJson({
+  return createHash('sha256').update(hashedPayload(content, prevHash)).digest('hex');
+}
+
+/**
+ * The hashed text split around the link, so a writer that learns the
+ * previous hash only inside the database can finish the hash there:
+ * `sha256(head + JSON.stringify(prevHash ?? GENESIS) + tail)` equals `entryHash`.
+ */
+export function entryHashParts(content: LedgerEntryContent): { head: string; tail: string } {
+  const marker = `link-${randomUUID()}`;
+  const [head, tail, ...rest] = hashedPayload(content, marker).split(JSON.stringify(marker));
+  if (head === undefined || tail === undefined || rest.length > 0) throw new Error('ledger entry could not be split at its link');
+  return { head, tail };
+}
+
+function hashedPayload(content: LedgerEntryContent, prevHash: string | null): string {
+  return canonicalJson({
     merchantId: content.merchantId,
     phone: content.phone,
     change: content.change,
@@ -43,7 +59,6 @@ export function entryHash(content: LedgerEntryContent, prevHash: string | null):
     at: content.at.toISOString(),
     prev: prevHash ?? GENESIS,
   });
-  return createHash('sha256').update(payload).digest('hex');
 }
 
 export type ChainVerdict =

@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize';
 import { queryIn } from '../db/sql.js';
-import { entryHash, verifyChain, type ChainVerdict } from '../compliance/ledger-chain.js';
+import { entryHashParts, GENESIS, verifyChain, type ChainVerdict } from '../compliance/ledger-chain.js';
 import type { ConsentChange, ConsentSource } from '../compliance/consent.js';
 import type { ConversationDeps } from './deps.js';
 
@@ -26,22 +26,20 @@ export async function appendConsent(
 ): Promise<AppendedConsent> {
   await queryIn(transaction, 'SELECT pg_advisory_xact_lock(hashtext(:key))', { key: `consent-ledger:${record.merchantId}` });
   // Its own statement, after the lock: only a new statement sees the entry the previous holder committed.
-  const [last] = await queryIn<{ hash: string }>(
+  // The link is read and the hash finished inside it, so an append is two round trips.
+  const { head, tail } = entryHashParts(record);
+  const [row] = await queryIn<AppendedConsent>(
     transaction,
-    'SELECT hash FROM consent_events WHERE merchant_id = :merchantId ORDER BY id DESC LIMIT 1',
-    { merchantId: record.merchantId },
-  );
-  const prevHash = last?.hash ?? null;
-  const hash = entryHash(record, prevHash);
-  const [row] = await queryIn<{ id: string }>(
-    transaction,
-    `INSERT INTO consent_events (merchant_id, customer_id, phone, change, source, evidence, at, prev_hash, hash, created_at)
-     VALUES (:merchantId, :customerId, :phone, :change, :source, :evidence::jsonb, :at, :prevHash, :hash, clock_timestamp())
-     RETURNING id`,
-    { ...record, evidence: JSON.stringify(record.evidence), prevHash, hash },
+    `WITH link AS (SELECT (SELECT hash FROM consent_events WHERE merchant_id = :merchantId ORDER BY id DESC LIMIT 1) AS prev)
+     INSERT INTO consent_events (merchant_id, customer_id, phone, change, source, evidence, at, prev_hash, hash, created_at)
+     SELECT :merchantId, :customerId, :phone, :change, :source, :evidence::jsonb, :at, link.prev,
+       encode(sha256(convert_to(:head || '"' || coalesce(link.prev, :genesis) || '"' || :tail, 'UTF8')), 'hex'), clock_timestamp()
+     FROM link
+     RETURNING id, prev_hash AS "prevHash", hash`,
+    { ...record, evidence: JSON.stringify(record.evidence), head, tail, genesis: GENESIS },
   );
   if (!row) throw new Error('consent entry not written');
-  return { id: row.id, prevHash, hash };
+  return row;
 }
 
 /** What an append wrote: the entry's id and its link in the chain. */

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalJson, entryHash, verifyChain, type ChainedEntry } from '../../src/compliance/ledger-chain.js';
+import { canonicalJson, entryHash, entryHashParts, GENESIS, verifyChain, type ChainedEntry } from '../../src/compliance/ledger-chain.js';
 
 function chain(contents: Array<{ change: string; at: string }>): ChainedEntry[] {
   const entries: ChainedEntry[] = [];
@@ -50,5 +51,23 @@ describe('consent ledger chain', () => {
     forged.hash = entryHash(forged, forged.prevHash);
     const tampered = HISTORY.map((entry) => (entry.id === '2' ? forged : entry));
     assert.deepEqual(verifyChain(tampered), { ok: false, entries: 4, brokenAt: '3', reason: 'link_broken' });
+  });
+});
+
+describe('entryHashParts', () => {
+  it('splits the hashed text at the link, so head + the quoted link + tail hashes exactly as entryHash', () => {
+    const content = {
+      merchantId: '6f1c2a7e-0000-4000-8000-000000000001',
+      phone: '+14155550123',
+      change: 'revoked',
+      source: 'free_text',
+      evidence: { text: 'stop "prev" texting me 🙏 \\ ñ', nested: { z: 1, a: [true, null] } },
+      at: new Date('2026-11-25T12:00:00.123Z'),
+    };
+    for (const prev of [null, 'ab'.repeat(32)]) {
+      const { head, tail } = entryHashParts(content);
+      const joined = createHash('sha256').update(`${head}${JSON.stringify(prev ?? GENESIS)}${tail}`).digest('hex');
+      assert.equal(joined, entryHash(content, prev));
+    }
   });
 });
