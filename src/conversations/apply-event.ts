@@ -6,13 +6,12 @@ import type { Effect } from '../machines/effects.js';
 import { step, type PersistedConversation, type StepResult } from '../machines/step.js';
 import type { LockedConversation } from './conversation-lock.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
+import { writeBatch, type WriteBatch } from '../db/write-batch.js';
 import { appendConsent, type ConsentRecord } from './consent-ledger.js';
 import { disclosureFor, messageBody } from './message-body.js';
 import { followConsentChange } from './suppressions.js';
 import {
-  execute,
   findCartFacts,
-  selectRows,
   TIMER_COLUMNS,
   updateCustomer,
   type CartFacts,
@@ -55,11 +54,13 @@ export async function applyEvent(
   const result = step(conversation.snapshot as PersistedConversation, event);
   const dispatches: Dispatch[] = [];
   const ledger: ConsentRecord[] = [];
-  const scratch: EffectScratch = { dispatches, ledger, carts: cartReader(deps, transaction), timerWritten: false };
+  const sql = writeBatch(transaction);
+  const scratch: EffectScratch = { dispatches, ledger, carts: cartReader(sql, transaction, deps), timerWritten: false, sql };
   for (const effect of result.effects) {
     await applyEffect(deps, transaction, locked, merchant, event, result, effect, audit, scratch);
   }
-  await saveConversation(deps, transaction, merchant, conversation, event, result, audit);
+  await saveConversation(sql, merchant, conversation, event, result, audit);
+  await sql.flush();
   // Last, because appending takes the merchant's ledger lock until commit: the
   // shorter that lock is held, the more conversations of one merchant proceed at once.
   for (const record of ledger) await appendConsent(deps, transaction, record);
@@ -77,6 +78,8 @@ interface EffectScratch {
   carts: { get(id: string): Promise<CartFacts | null> };
   /** Whether an effect of this event has written a timer row already. */
   timerWritten: boolean;
+  /** The event's writes, sent together; reads flush them first. */
+  sql: WriteBatch;
 }
 
 /**
@@ -84,13 +87,13 @@ interface EffectScratch {
  * its consent evidence. A status change by an earlier effect of the same event
  * does not touch the fields read here.
  */
-function cartReader(deps: ConversationDeps, transaction: Transaction): EffectScratch['carts'] {
+function cartReader(sql: WriteBatch, transaction: Transaction, deps: ConversationDeps): EffectScratch['carts'] {
   const seen = new Map<string, Promise<CartFacts | null>>();
   return {
     get(id) {
       let cart = seen.get(id);
       if (!cart) {
-        cart = findCartFacts(deps, transaction, id);
+        cart = sql.flush().then(() => findCartFacts(deps, transaction, id));
         seen.set(id, cart);
       }
       return cart;
@@ -100,12 +103,11 @@ function cartReader(deps: ConversationDeps, transaction: Transaction): EffectScr
 
 /**
  * Writes the new snapshot and version and appends the audit log entry (one
- * row per applied event) in one statement, and keeps the locked row in memory
- * in step.
+ * row per applied event), queued with the event's other writes, and keeps
+ * the locked row in memory in step.
  */
 async function saveConversation(
-  deps: ConversationDeps,
-  transaction: Transaction,
+  sql: WriteBatch,
   merchant: MerchantRow,
   conversation: ConversationData,
   event: ConversationEvent,
@@ -119,21 +121,18 @@ async function saveConversation(
     currentCartId: result.context.cartId,
     needsAgent: result.context.needsAgent,
   };
-  await execute(
-    deps,
-    transaction,
-    `WITH saved AS (
-       UPDATE conversations SET snapshot = :snapshot::jsonb, state = :state, version = :version, current_cart_id = :currentCartId,
-         needs_agent = :needsAgent, updated_at = clock_timestamp()
-       WHERE id = :id
-       RETURNING id)
-     INSERT INTO conversation_events (merchant_id, conversation_id, type, source, at, refs, state_before, state_after, created_at)
-     SELECT :merchantId, saved.id, :type, :source, :at, :refs::jsonb, :stateBefore, :stateAfter, clock_timestamp() FROM saved`,
+  await sql.write(
+    `UPDATE conversations SET snapshot = :snapshot::jsonb, state = :state, version = :version, current_cart_id = :currentCartId,
+       needs_agent = :needsAgent, updated_at = clock_timestamp()
+     WHERE id = :id`,
+    { ...next, snapshot: JSON.stringify(next.snapshot), id: conversation.id },
+  );
+  await sql.write(
+    `INSERT INTO conversation_events (merchant_id, conversation_id, type, source, at, refs, state_before, state_after, created_at)
+     VALUES (:merchantId, :conversationId, :type, :source, :at, :refs::jsonb, :stateBefore, :stateAfter, clock_timestamp())`,
     {
-      ...next,
-      snapshot: JSON.stringify(next.snapshot),
-      id: conversation.id,
       merchantId: merchant.id,
+      conversationId: conversation.id,
       type: event.type,
       source: audit.source,
       at: event.at,
@@ -166,34 +165,28 @@ async function scheduleTimer(
   const pending =
     !mayHaveTimers
       ? []
-      : await selectRows<TimerData>(
-          deps,
-          transaction,
+      : await scratch.sql.read<TimerData>(
           `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = :conversationId AND status = 'pending'`,
           { conversationId: conversation.id },
         );
   const same = pending.find((t) => t.kind === effect.kind && t.stepIndex === effect.stepIndex) ?? null;
   const others = pending.filter((t) => t !== same).map((t) => t.id);
   if (others.length > 0) {
-    await execute(deps, transaction, `UPDATE timers SET status = 'cancelled', updated_at = clock_timestamp() WHERE id = ANY(:ids)`, {
+    await scratch.sql.write(`UPDATE timers SET status = 'cancelled', updated_at = clock_timestamp() WHERE id = ANY(:ids)`, {
       ids: others,
     });
   }
   const cartId = result.context.cartId;
   if (same) {
     const revision = same.revision + 1;
-    await execute(
-      deps,
-      transaction,
+    await scratch.sql.write(
       `UPDATE timers SET due_at = :dueAt, revision = :revision, cart_id = :cartId, updated_at = clock_timestamp() WHERE id = :id`,
       { dueAt: effect.dueAt, revision, cartId, id: same.id },
     );
     return { id: same.id, revision, dueAt: effect.dueAt };
   }
   const id = deps.ids();
-  await execute(
-    deps,
-    transaction,
+  await scratch.sql.write(
     `INSERT INTO timers (id, merchant_id, conversation_id, cart_id, kind, step_index, due_at, revision, status, fired_at, created_at, updated_at)
      VALUES (:id, :merchantId, :conversationId, :cartId, :kind, :stepIndex, :dueAt, 1, 'pending', NULL, clock_timestamp(), clock_timestamp())`,
     { id, merchantId: merchant.id, conversationId: conversation.id, cartId, kind: effect.kind, stepIndex: effect.stepIndex, dueAt: effect.dueAt },
@@ -223,17 +216,13 @@ async function applyEffect(
     }
     case 'cancel_timers':
       if (conversation.version === 0 && !scratch.timerWritten) return; // nothing to cancel, as above
-      await execute(
-        deps,
-        transaction,
+      await scratch.sql.write(
         `UPDATE timers SET status = 'cancelled', updated_at = clock_timestamp() WHERE conversation_id = :conversationId AND status = 'pending'`,
         { conversationId: conversation.id },
       );
       return;
     case 'cancel_messages': {
-      const cancelled = await selectRows<{ id: string }>(
-        deps,
-        transaction,
+      const cancelled = await scratch.sql.read<{ id: string }>(
         `UPDATE messages SET status = 'cancelled', status_reason = :reason, updated_at = clock_timestamp()
          WHERE conversation_id = :conversationId AND direction = 'outbound' AND kind = ANY(:kinds) AND status IN ('pending', 'deferred')
          RETURNING id`,
@@ -246,9 +235,7 @@ async function applyEffect(
       const cart = effect.cartId ? await carts.get(effect.cartId) : null;
       const rendered = messageBody({ kind: effect.kind, merchant, cart, flow: result.context.flow, stepIndex: effect.stepIndex });
       const messageId = deps.ids();
-      await execute(
-        deps,
-        transaction,
+      await scratch.sql.write(
         `INSERT INTO messages (id, merchant_id, conversation_id, cart_id, direction, kind, body, to_phone, from_phone,
            messaging_service_sid, step_index, status, encoding, segments, created_at, updated_at)
          VALUES (:id, :merchantId, :conversationId, :cartId, 'outbound', :kind, :body, :toPhone, :fromPhone,
@@ -301,15 +288,13 @@ async function applyEffect(
         at: now,
       });
       if (next !== customer.consentStatus) {
-        await updateCustomer(deps, transaction, customer, { consentStatus: next, consentUpdatedAt: now });
+        await updateCustomer(deps, transaction, customer, { consentStatus: next, consentUpdatedAt: now }, scratch.sql);
       }
       return;
     }
     case 'set_cart_status': {
       const abandonedAt = effect.status === 'abandoned' ? ', abandoned_at = :now' : '';
-      await execute(
-        deps,
-        transaction,
+      await scratch.sql.write(
         `UPDATE abandoned_carts SET status = :status, status_reason = :reason${abandonedAt}, updated_at = clock_timestamp()
          WHERE id = :id AND merchant_id = :merchantId`,
         { status: effect.status, reason: effect.reason, now, id: effect.cartId, merchantId: merchant.id },

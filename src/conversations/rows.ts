@@ -3,6 +3,7 @@ import type { ConsentStatus } from '../compliance/consent.js';
 import type { CartRow, MessageRow } from '../db/models/index.js';
 import type { TimerKind, TimerStatus } from '../db/models/timer.js';
 import { queryAlone, queryIn } from '../db/sql.js';
+import type { WriteBatch } from '../db/write-batch.js';
 import type { ConversationDeps } from './deps.js';
 
 /*
@@ -180,6 +181,8 @@ export async function updateCustomer(
   transaction: Transaction,
   customer: CustomerData,
   changes: Partial<Pick<CustomerData, 'firstName' | 'consentStatus' | 'consentUpdatedAt' | 'timezoneCandidates'>>,
+  /** Queue the write with the event's others instead of sending it now. */
+  batch?: WriteBatch,
 ): Promise<void> {
   const changed = Object.entries(changes).filter(([key, value]) => !sameValue(customer[key as keyof CustomerData], value));
   if (changed.length === 0) return;
@@ -192,7 +195,9 @@ export async function updateCustomer(
   const sets = changed.map(([key]) => columns[key]);
   const replacements: Record<string, unknown> = { id: customer.id, now: new Date() };
   for (const [key, value] of changed) replacements[key] = key === 'timezoneCandidates' ? JSON.stringify(value) : value;
-  await execute(deps, transaction, `UPDATE customers SET ${sets.join(', ')}, updated_at = :now WHERE id = :id`, replacements);
+  const sql = `UPDATE customers SET ${sets.join(', ')}, updated_at = :now WHERE id = :id`;
+  if (batch) await batch.write(sql, replacements);
+  else await execute(deps, transaction, sql, replacements);
   Object.assign(customer, Object.fromEntries(changed));
 }
 

@@ -31,13 +31,10 @@ const compiled = new Map<string, Compiled>();
 const MAX_COMPILED = 2_000;
 
 /**
- * `:name` → `$n` (the same name reuses its number). Casts (`::jsonb`) and
+ * Rewrites every `:name` parameter with `replace`. Casts (`::jsonb`) and
  * quoted literals or identifiers are left alone.
  */
-export function compileNamed(sql: string): Compiled {
-  const hit = compiled.get(sql);
-  if (hit) return hit;
-  const params: string[] = [];
+export function rewriteNamed(sql: string, replace: (name: string) => string): string {
   let text = '';
   let i = 0;
   while (i < sql.length) {
@@ -56,16 +53,26 @@ export function compileNamed(sql: string): Compiled {
     }
     const match = ch === ':' ? /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1)) : null;
     if (match) {
-      const param = match[0];
-      let index = params.indexOf(param);
-      if (index < 0) index = params.push(param) - 1;
-      text += `$${index + 1}`;
-      i += 1 + param.length;
+      text += replace(match[0]);
+      i += 1 + match[0].length;
       continue;
     }
     text += ch;
     i += 1;
   }
+  return text;
+}
+
+/** `:name` → `$n` (the same name reuses its number), with a prepared-statement name for the text. */
+export function compileNamed(sql: string): Compiled {
+  const hit = compiled.get(sql);
+  if (hit) return hit;
+  const params: string[] = [];
+  const text = rewriteNamed(sql, (param) => {
+    let index = params.indexOf(param);
+    if (index < 0) index = params.push(param) - 1;
+    return `$${index + 1}`;
+  });
   const entry = { name: `cr_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, params };
   if (compiled.size < MAX_COMPILED) compiled.set(sql, entry);
   return entry;

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { QueryTypes, Sequelize } from 'sequelize';
+import pg from 'pg';
+import { writeBatch } from '../../src/db/write-batch.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+describe('writeBatch', () => {
+  let database: TestDatabase;
+  let sequelize: Sequelize;
+
+  before(async () => {
+    database = await createTestDatabase('write_batch');
+    sequelize = new Sequelize(database.url, { dialect: 'postgres', dialectModule: pg, logging: false });
+    await sequelize.query('CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL, seen int NOT NULL DEFAULT 0)');
+  });
+  after(async () => {
+    await sequelize?.close();
+    await database?.drop();
+  });
+
+  const labels = () => sequelize.query<{ id: number; label: string; seen: number }>('SELECT id, label, seen FROM items ORDER BY id', { type: QueryTypes.SELECT });
+
+  it('sends queued inserts together and keeps every write of the transaction', async () => {
+    await sequelize.transaction(async (transaction) => {
+      const sql = writeBatch(transaction);
+      await sql.write('INSERT INTO items (id, label) VALUES (:id, :label)', { id: 1, label: 'one' });
+      await sql.write('INSERT INTO items (id, label) VALUES (:id, :label)', { id: 2, label: "two's" });
+      await sql.flush();
+    });
+    assert.deepEqual(await labels(), [{ id: 1, label: 'one', seen: 0 }, { id: 2, label: "two's", seen: 0 }]);
+  });
+
+  it('an UPDATE after a queued write to the same table sees it, as if sent one by one', async () => {
+    await sequelize.transaction(async (transaction) => {
+      const sql = writeBatch(transaction);
+      await sql.write('INSERT INTO items (id, label) VALUES (:id, :label)', { id: 3, label: 'three' });
+      await sql.write('UPDATE items SET seen = seen + 1 WHERE id >= :from', { from: 1 });
+      await sql.write('UPDATE items SET seen = seen + 10 WHERE id = :id', { id: 3 });
+      await sql.flush();
+    });
+    assert.deepEqual((await labels()).map((r) => r.seen), [1, 1, 11]);
+  });
+
+  it('a read flushes what is queued first', async () => {
+    await sequelize.transaction(async (transaction) => {
+      const sql = writeBatch(transaction);
+      await sql.write('INSERT INTO items (id, label) VALUES (:id, :label)', { id: 4, label: 'four' });
+      const rows = await sql.read<{ n: number }>('SELECT count(*)::int AS n FROM items', {});
+      assert.equal(rows[0]?.n, 4);
+    });
+  });
+
+  it('nothing queued reaches the database when the transaction rolls back', async () => {
+    await assert.rejects(
+      sequelize.transaction(async (transaction) => {
+        const sql = writeBatch(transaction);
+        await sql.write('INSERT INTO items (id, label) VALUES (:id, :label)', { id: 5, label: 'five' });
+        await sql.write('INSERT INTO items (id, label) VALUES (:id, :label)', { id: 1, label: 'duplicate' });
+        await sql.flush();
+      }),
+    );
+    assert.equal((await labels()).length, 4);
+  });
+});
