@@ -33,8 +33,8 @@ export const FLOW = {
   optInTimeoutSeconds: 600,
   steps: [
     { afterSeconds: 0, template: 'A {{shopName}}' },
-    { afterSeconds: 4, template: 'B {{cartTotal}}' },
-    { afterSeconds: 8, template: 'C {{discountCode}}', discountCode: 'SAVE10' },
+    { afterSeconds: 4, template: 'B {{shopName}} {{cartTotal}}' },
+    { afterSeconds: 8, template: 'C {{shopName}} {{discountCode}}', discountCode: 'SAVE10' },
   ],
 };
 
@@ -43,9 +43,10 @@ export type Kind = 'optIn' | 'A' | 'B' | 'C' | 'other';
 /** Which of the expected texts a body is. */
 export function kindOf(body: string): Kind {
   if (body.startsWith(`${SHOP_NAME}: reply YES`)) return 'optIn';
-  if (body === `A ${SHOP_NAME}`) return 'A';
-  if (/^B \S*\d/.test(body)) return 'B';
-  if (body === 'C SAVE10') return 'C';
+  // The first reminder after the opt-in carries the opt-out notice.
+  if (body === `A ${SHOP_NAME} Reply STOP to opt out`) return 'A';
+  if (body.startsWith(`B ${SHOP_NAME} `) && /\d/.test(body)) return 'B';
+  if (body === `C ${SHOP_NAME} SAVE10`) return 'C';
   return 'other';
 }
 
@@ -207,7 +208,7 @@ export async function createScenario(label: string, mode: QueueMode, options: { 
       await eventually(
         async () => {
           const view = await scenario.conversation();
-          return view?.messages.some((m) => m.direction === 'outbound' && m.body === `A ${SHOP_NAME}` && m.status === 'sent');
+          return view?.messages.some((m) => m.direction === 'outbound' && kindOf(m.body) === 'A' && m.status === 'sent');
         },
         10_000,
         'step A recorded as sent',

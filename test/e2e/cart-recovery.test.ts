@@ -51,6 +51,8 @@ for (const mode of (process.env.E2E_MODES?.split(',') ?? ['redis', 'postgres']) 
       assert.match(bodies[0]!, /Msg & data rates may apply/);
       assert.match(bodies[0]!, /STOP/);
       assert.match(bodies[1]!, /^Example Shop: Bob, your IPod Nano - 8GB \(Red\), 2x IPod Nano - 8GB \(Pink\) is waiting: https:\/\/example-shop/);
+      // The first reminder after the opt-in says how to opt out, although its template does not.
+      assert.match(bodies[1]!, / Reply STOP to opt out$/);
       assert.equal(bodies[2], 'Example Shop: still thinking? 3 items, $632.82.');
       assert.equal(bodies[3], 'Example Shop: take 10% off with COMEBACK10');
       for (const request of requests) {
