@@ -81,6 +81,8 @@ export const MerchantInputSchema = z
       }, 'must look like 09:00-20:00')
       .optional(),
     flow: CheckedFlowSchema.optional(),
+    /** `strict`: one cart-recovery text per abandonment; `standard`: the multi-step flow. */
+    complianceProfile: z.enum(['standard', 'strict']).default('standard'),
   })
   .strict()
   .refine((input) => input.senderNumber !== undefined || input.messagingServiceSid !== undefined, {

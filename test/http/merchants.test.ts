@@ -130,6 +130,24 @@ describe('merchants API', () => {
     assert.ok(issuePaths(response.body).includes('flow.steps.0.template'), response.text);
   });
 
+  test('complianceProfile: strict is kept and shown, standard is the default, anything else is 400', async () => {
+    const { created: strict } = await create({ complianceProfile: 'strict' });
+    const shown = await h.request('GET', `/api/v1/merchants/${strict.id}`, { token: strict.apiKey });
+    assert.equal(shown.status, 200, shown.text);
+    assert.equal(shown.body.complianceProfile, 'strict');
+
+    const { created: standard } = await create({ complianceProfile: 'standard' });
+    assert.equal((await h.request('GET', `/api/v1/merchants/${standard.id}`)).body.complianceProfile, 'standard');
+    const { created: unset } = await create();
+    assert.equal((await h.request('GET', `/api/v1/merchants/${unset.id}`)).body.complianceProfile, 'standard');
+
+    for (const bad of ['STRICT', 'lenient', '', 1, null]) {
+      const response = await h.request('POST', '/api/v1/merchants', { body: validInput({ complianceProfile: bad }) });
+      assertErrorEnvelope(response, 400, 'validation_failed');
+      assert.ok(issuePaths(response.body).includes('complianceProfile'), `${JSON.stringify(bad)}: ${response.text}`);
+    }
+  });
+
   test('a flow linking through a public URL shortener is refused, naming the step', async () => {
     for (const link of ['https://bit.ly/3xYz', 'tinyurl.com/abc', 'http://www.t.co/x', 'go.rebrand.ly/cart']) {
       const steps = [FLOW.steps[0], { afterSeconds: 7200, template: `{{shopName}}: your cart is waiting ${link}` }];
@@ -188,6 +206,7 @@ describe('merchants API', () => {
       assert.equal(response.body.timezone, input.timezone);
       assert.equal(response.body.senderNumber, input.senderNumber);
       assert.equal(response.body.webhookUrl, created.webhookUrl);
+      assert.equal(response.body.complianceProfile, 'standard');
       assert.deepEqual(response.body.flow.steps, FLOW.steps);
       assert.ok(!response.text.includes(input.webhookSecret as string), 'the webhook secret is never returned');
       assert.ok(!response.text.includes(created.apiKey), 'the API key is never returned');
