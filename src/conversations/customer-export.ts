@@ -76,6 +76,7 @@ export async function exportCustomer(
           consentStatus: customer.consentStatus,
           consentUpdatedAt: customer.consentUpdatedAt,
           timezoneCandidates: customer.timezoneCandidates,
+          providerRegion: customer.providerCountry || customer.providerState ? { country: customer.providerCountry, state: customer.providerState } : null,
           createdAt: customer.createdAt,
           updatedAt: customer.updatedAt,
         }

@@ -96,7 +96,7 @@ export async function erasePhone(
       deps,
       transaction,
       `UPDATE customers SET phone = :placeholder, first_name = NULL, timezone_candidates = '[]'::jsonb,
-         consent_status = 'revoked', consent_updated_at = :now, updated_at = clock_timestamp()
+         provider_country = NULL, provider_state = NULL, consent_status = 'revoked', consent_updated_at = :now, updated_at = clock_timestamp()
        WHERE id = :id`,
       { placeholder, now, id: customer.id },
     );
