@@ -128,6 +128,7 @@ export async function exportCustomer(
       queuedAt: m.createdAt,
       sentAt: m.sentAt,
       deliveredAt: m.deliveredAt,
+      decision: m.decision ?? null,
     })),
     timers: timers.map((timer) => ({
       id: timer.id,

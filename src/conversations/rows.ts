@@ -66,8 +66,10 @@ export interface MessageData {
   attempts: number;
 }
 
-export const MESSAGE_COLUMNS = `id, merchant_id AS "merchantId", conversation_id AS "conversationId", cart_id AS "cartId", direction, kind,
-  body, to_phone AS "toPhone", from_phone AS "fromPhone", messaging_service_sid AS "messagingServiceSid", status, segments, attempts`;
+/** The columns of `MessageData`, read `FROM messages m`. */
+export const MESSAGE_COLUMNS = `m.id, m.merchant_id AS "merchantId", m.conversation_id AS "conversationId", m.cart_id AS "cartId", m.direction,
+  m.kind, m.body, m.to_phone AS "toPhone", m.from_phone AS "fromPhone", m.messaging_service_sid AS "messagingServiceSid", m.status,
+  m.segments, m.attempts`;
 
 /** The cart fields a message body and a consent request's evidence need. */
 export type CartFacts = Pick<
