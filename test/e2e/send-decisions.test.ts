@@ -100,4 +100,32 @@ describe('send decisions end to end (clock on a Texas Sunday)', () => {
     assert.match(reminder.decision.rules[0].reason, /Sunday.*\(provider, US-LA\)|\(provider, US-LA\).*Sunday/);
     assert.equal(h.twilio.messagesTo(recipient.phone).length, 1, 'only the opt-in request went');
   });
+
+  test('under the strict profile the first reminder goes and the second of the same abandonment is refused, with its reason', async () => {
+    const strict = await h.createMerchant({
+      name: 'Strict Shop',
+      complianceProfile: 'strict',
+      flow: { ...FLOW, steps: [FLOW.steps[0]!, { afterSeconds: 2, template: '{{shopName}}: still there? {{recoveryUrl}}' }] },
+    });
+    const recipient = { phone: '+12125550187', countryCode: 'US', provinceCode: 'NY', zones: ['America/New_York'] };
+    assert.equal((await h.postCheckout(strict, checkoutFor(recipient))).status, 200);
+    await h.twilio.waitForMessages(1, { to: recipient.phone, timeoutMs: 15_000 });
+    assert.equal((await h.postInbound(strict, recipient.phone, 'YES')).status, 200);
+    const messages = await eventually(
+      async () => {
+        const c = await h.conversation(strict, recipient.phone);
+        const reminders = c?.messages.filter((m: any) => m.kind === 'reminder') ?? [];
+        return reminders.length === 2 && reminders[1].status === 'refused' ? c.messages : undefined;
+      },
+      15_000,
+      'the second reminder refused',
+    );
+    const [first, second] = messages.filter((m: any) => m.kind === 'reminder');
+    assert.equal(first.status, 'sent');
+    assert.equal(second.statusReason, 'strict_profile');
+    assert.equal(second.decision.verdict, 'refuse');
+    assert.equal(second.decision.rules[0].id, 'profile-strict');
+    assert.match(second.decision.rules[0].reason, /^1 marketing text\(s\) already sent for this cart/);
+    assert.equal(h.twilio.messagesTo(recipient.phone).length, 2, 'the opt-in request and one reminder');
+  });
 });
