@@ -41,6 +41,8 @@ export async function conversationView(deps: Pick<ConversationDeps, 'db'>, conve
       at: message.sentAt ?? message.createdAt,
       queuedAt: message.createdAt,
       sentAt: message.sentAt,
+      // Why it went when it did, was deferred or refused: the send gate's decision (null for inbound or undecided).
+      decision: message.decision ?? null,
     })),
     pendingTimers: timers.map((timer) => ({ kind: timer.kind, stepIndex: timer.stepIndex, dueAt: timer.dueAt })),
     createdAt: conversation.createdAt,

@@ -76,6 +76,7 @@ export async function exportCustomer(
           consentStatus: customer.consentStatus,
           consentUpdatedAt: customer.consentUpdatedAt,
           timezoneCandidates: customer.timezoneCandidates,
+          providerRegion: customer.providerCountry || customer.providerState ? { country: customer.providerCountry, state: customer.providerState } : null,
           createdAt: customer.createdAt,
           updatedAt: customer.updatedAt,
         }
@@ -127,6 +128,7 @@ export async function exportCustomer(
       queuedAt: m.createdAt,
       sentAt: m.sentAt,
       deliveredAt: m.deliveredAt,
+      decision: m.decision ?? null,
     })),
     timers: timers.map((timer) => ({
       id: timer.id,

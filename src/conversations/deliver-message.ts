@@ -4,8 +4,9 @@ import type { MerchantRow, MessageRow } from '../db/models/index.js';
 import { applyEvent } from './apply-event.js';
 import { lockConversationById, lockConversationOf } from './conversation-lock.js';
 import type { ConversationDeps } from './deps.js';
-import { factsFor, sendingWindow } from './recipient-facts.js';
-import { execute, MESSAGE_COLUMNS, selectRows, type MessageData } from './rows.js';
+import { factsFor } from './recipient-facts.js';
+import { execute, type MessageData } from './rows.js';
+import { gateInput, loadForDelivery, storedDecision } from './send-facts.js';
 import { sendGate } from './send-gate.js';
 import { inTransaction } from './transactions.js';
 
@@ -31,42 +32,33 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string): Pro
     // The conversation lock orders us after any STOP or order being applied right now.
     const locked = await lockConversationOf(deps, transaction, { messageId });
     if (!locked) return { outcome: 'missing' as const };
-    const [message] = await selectRows<MessageData>(
-      deps,
-      transaction,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = :messageId FOR UPDATE`,
-      { messageId },
-    );
-    if (!message) return { outcome: 'missing' as const };
+    const now = deps.clock.now();
+    // The row, its cart's addresses and the phone's recent marketing, in the statement that locks the row.
+    const loaded = await loadForDelivery(deps, transaction, messageId, now);
+    if (!loaded) return { outcome: 'missing' as const };
+    const { message } = loaded;
     const merchant = await deps.merchants.byId(message.merchantId);
     if (!merchant) return { outcome: 'missing' as const };
-    const now = deps.clock.now();
-    const facts = factsFor(merchant, locked.customer);
-    const verdict = sendGate({
-      message,
-      conversation: { state: locked.conversation.state, currentCartId: locked.conversation.currentCartId },
-      consent: locked.customer.consentStatus,
-      zones: facts.zones,
-      window: sendingWindow(merchant),
-      at: now,
-    });
+    const verdict = sendGate(gateInput({ ...loaded, conversation: locked.conversation, customer: locked.customer, merchant, at: now }));
     const log = { merchantId: merchant.id, conversationId: message.conversationId, messageId: message.id, kind: message.kind };
+    if (verdict.verdict === 'skip') return { outcome: 'skipped' as const };
+    const decision = storedDecision(verdict.decision, now);
+    const rules = decision.rules.map((rule) => rule.id);
     switch (verdict.verdict) {
-      case 'skip':
-        return { outcome: 'skipped' as const };
       case 'refuse':
-        await updateMessage(deps, transaction, message.id, { status: 'refused', statusReason: verdict.rule });
+        // Refused for good: nothing is enqueued again.
+        await updateMessage(deps, transaction, message.id, { status: 'refused', statusReason: verdict.rule, decision });
         deps.metrics.messages.inc({ outcome: 'refused', kind: message.kind });
-        deps.logger.info({ ...log, rule: verdict.rule }, 'message refused by the send gate');
+        deps.logger.info({ ...log, rule: verdict.rule, rules }, 'message refused by the send gate');
         return { outcome: 'refused' as const };
       case 'defer':
-        await updateMessage(deps, transaction, message.id, { status: 'deferred', statusReason: verdict.rule, sendAfter: verdict.until });
+        await updateMessage(deps, transaction, message.id, { status: 'deferred', statusReason: verdict.rule, sendAfter: verdict.until, decision });
         dispatches.push({ queue: 'outbox', messageId: message.id, notBefore: verdict.until, attempt: message.attempts + 1 });
         deps.metrics.messages.inc({ outcome: 'deferred', kind: message.kind });
-        deps.logger.info({ ...log, until: verdict.until, rule: verdict.rule }, 'message deferred by the send gate');
+        deps.logger.info({ ...log, until: verdict.until, rule: verdict.rule, rules }, 'message deferred by the send gate');
         return { outcome: 'deferred' as const };
       case 'send':
-        await updateMessage(deps, transaction, message.id, { status: 'sending', attempts: message.attempts + 1 });
+        await updateMessage(deps, transaction, message.id, { status: 'sending', attempts: message.attempts + 1, decision });
         return { outcome: 'claimed' as const, message, merchant, log };
     }
   });
@@ -115,7 +107,10 @@ async function send(
 }
 
 type MessageChanges = Partial<
-  Pick<MessageRow, 'status' | 'statusReason' | 'sendAfter' | 'attempts' | 'provider' | 'providerMessageId' | 'segments' | 'sentAt' | 'errorCode'>
+  Pick<
+    MessageRow,
+    'status' | 'statusReason' | 'sendAfter' | 'attempts' | 'provider' | 'providerMessageId' | 'segments' | 'sentAt' | 'errorCode' | 'decision'
+  >
 >;
 
 const MESSAGE_SETTERS: Record<keyof MessageChanges, string> = {
@@ -128,14 +123,17 @@ const MESSAGE_SETTERS: Record<keyof MessageChanges, string> = {
   segments: 'segments = :segments',
   sentAt: 'sent_at = :sentAt',
   errorCode: 'error_code = :errorCode',
+  decision: 'decision = :decision::jsonb',
 };
 
 /** One UPDATE of the named columns (and `updated_at`), as a model instance's `update` wrote them. */
 async function updateMessage(deps: ConversationDeps, transaction: Transaction | null, id: string, changes: MessageChanges): Promise<void> {
   const keys = Object.keys(changes) as (keyof MessageChanges)[];
   const sets = keys.map((key) => MESSAGE_SETTERS[key]);
+  const decision = changes.decision === undefined ? {} : { decision: JSON.stringify(changes.decision) };
   await execute(deps, transaction, `UPDATE messages SET ${sets.join(', ')}, updated_at = clock_timestamp() WHERE id = :id`, {
     ...changes,
+    ...decision,
     id,
   });
 }

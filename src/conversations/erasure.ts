@@ -96,7 +96,7 @@ export async function erasePhone(
       deps,
       transaction,
       `UPDATE customers SET phone = :placeholder, first_name = NULL, timezone_candidates = '[]'::jsonb,
-         consent_status = 'revoked', consent_updated_at = :now, updated_at = clock_timestamp()
+         provider_country = NULL, provider_state = NULL, consent_status = 'revoked', consent_updated_at = :now, updated_at = clock_timestamp()
        WHERE id = :id`,
       { placeholder, now, id: customer.id },
     );
@@ -149,15 +149,18 @@ async function eraseThread(
      RETURNING id`,
     { conversationId },
   );
-  // Only the shopper's side of a message is theirs: the merchant's sender number stays.
+  // Only the shopper's side of a message is theirs: the merchant's sender number stays. A send decision's
+  // rules name the places the shopper may be (state, zone): they go; the verdict and its times stay.
   const messages = await selectRows<{ id: string }>(
     deps,
     transaction,
     `UPDATE messages SET body = :erased,
        to_phone = CASE WHEN to_phone = :phone THEN :placeholder ELSE to_phone END,
        from_phone = CASE WHEN from_phone = :phone THEN :placeholder ELSE from_phone END,
+       decision = CASE WHEN decision IS NULL THEN NULL ELSE decision || '{"rules": [], "erased": true}'::jsonb END,
        updated_at = clock_timestamp()
-     WHERE conversation_id = :conversationId AND (body <> :erased OR to_phone = :phone OR from_phone = :phone)
+     WHERE conversation_id = :conversationId
+       AND (body <> :erased OR to_phone = :phone OR from_phone = :phone OR jsonb_array_length(decision->'rules') > 0)
      RETURNING id`,
     { conversationId, erased: ERASED_BODY, phone, placeholder },
   );

@@ -62,9 +62,13 @@ export async function receiveSms(deps: ConversationDeps, merchant: MerchantRow, 
     if (inbound.fromState || inbound.fromCountry) {
       const learnt = candidateZones(merchant, inbound.from, [], { country: inbound.fromCountry, state: inbound.fromState });
       const zones = mergeZones(locked.customer.timezoneCandidates, learnt);
-      if (zones.length !== locked.customer.timezoneCandidates.length) {
-        await updateCustomer(deps, transaction, locked.customer, { timezoneCandidates: zones });
-      }
+      // The state itself is kept too: state rules bind by state, and the send gate reads it from here.
+      // One statement, and none when nothing changed (the same shopper texting again from the same place).
+      await updateCustomer(deps, transaction, locked.customer, {
+        timezoneCandidates: zones,
+        providerCountry: inbound.fromCountry,
+        providerState: inbound.fromState,
+      });
     }
     const applied = await applyEvent(
       deps,

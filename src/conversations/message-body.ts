@@ -2,7 +2,7 @@ import type { CartRow, MerchantRow } from '../db/models/index.js';
 import type { Flow } from '../domain/flow.js';
 import type { OutboundKind } from '../machines/effects.js';
 import { smsEncoding } from '../templates/encoding.js';
-import { renderTemplate, type RenderedMessage } from '../templates/render.js';
+import { renderReminder, type RenderedMessage } from '../templates/render.js';
 import { helpReply, optInRequest, startConfirmation, stopConfirmation } from '../templates/system-messages.js';
 
 export class MessageBodyError extends Error {
@@ -39,7 +39,8 @@ export function messageBody(input: {
     case 'reminder': {
       const step = input.stepIndex === null ? undefined : input.flow?.steps[input.stepIndex];
       if (!step || !cart) throw new MessageBodyError(`no step ${input.stepIndex} or cart for a reminder`);
-      return renderTemplate(step.template, {
+      // Steps go one after another from the first, which is therefore the first reminder after the opt-in.
+      return renderReminder(step.template, {
         shopName: merchant.name,
         firstName: cart.firstName,
         items: cart.lineItems,
@@ -49,7 +50,7 @@ export function messageBody(input: {
         recoveryUrl: cart.recoveryUrl,
         discountCode: step.discountCode ?? null,
         supportContact: merchant.supportContact,
-      });
+      }, { firstAfterOptIn: input.stepIndex === 0 });
     }
   }
 }

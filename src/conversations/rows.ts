@@ -21,6 +21,9 @@ export interface CustomerData {
   consentStatus: ConsentStatus;
   consentUpdatedAt: Date | null;
   timezoneCandidates: string[];
+  /** Where the SMS provider last placed the shopper (Twilio's FromCountry / FromState), when it said. */
+  providerCountry: string | null;
+  providerState: string | null;
 }
 
 export interface ConversationData {
@@ -64,8 +67,10 @@ export interface MessageData {
   attempts: number;
 }
 
-export const MESSAGE_COLUMNS = `id, merchant_id AS "merchantId", conversation_id AS "conversationId", cart_id AS "cartId", direction, kind,
-  body, to_phone AS "toPhone", from_phone AS "fromPhone", messaging_service_sid AS "messagingServiceSid", status, segments, attempts`;
+/** The columns of `MessageData`, read `FROM messages m`. */
+export const MESSAGE_COLUMNS = `m.id, m.merchant_id AS "merchantId", m.conversation_id AS "conversationId", m.cart_id AS "cartId", m.direction,
+  m.kind, m.body, m.to_phone AS "toPhone", m.from_phone AS "fromPhone", m.messaging_service_sid AS "messagingServiceSid", m.status,
+  m.segments, m.attempts`;
 
 /** The cart fields a message body and a consent request's evidence need. */
 export type CartFacts = Pick<
@@ -124,7 +129,8 @@ const KEY_FILTERS = {
 const LOCKED_COLUMNS = `v.id, v.merchant_id AS "merchantId", v.customer_id AS "customerId", v.phone, v.state, v.snapshot, v.version,
   v.current_cart_id AS "currentCartId", v.needs_agent AS "needsAgent",
   c.merchant_id AS "c_merchantId", c.phone AS "c_phone", c.first_name AS "c_firstName", c.consent_status AS "c_consentStatus",
-  c.consent_updated_at AS "c_consentUpdatedAt", c.timezone_candidates AS "c_timezoneCandidates"`;
+  c.consent_updated_at AS "c_consentUpdatedAt", c.timezone_candidates AS "c_timezoneCandidates",
+  c.provider_country AS "c_providerCountry", c.provider_state AS "c_providerState"`;
 
 type LockedRow = ConversationData & {
   c_merchantId: string;
@@ -133,6 +139,8 @@ type LockedRow = ConversationData & {
   c_consentStatus: ConsentStatus;
   c_consentUpdatedAt: Date | null;
   c_timezoneCandidates: string[];
+  c_providerCountry: string | null;
+  c_providerState: string | null;
 };
 
 /**
@@ -156,7 +164,8 @@ export async function lockConversationRows(
     { key: value },
   );
   if (!row) return null;
-  const { c_merchantId, c_phone, c_firstName, c_consentStatus, c_consentUpdatedAt, c_timezoneCandidates, ...conversation } = row;
+  const { c_merchantId, c_phone, c_firstName, c_consentStatus, c_consentUpdatedAt, c_timezoneCandidates, c_providerCountry, c_providerState, ...conversation } =
+    row;
   return {
     conversation,
     customer: {
@@ -167,6 +176,8 @@ export async function lockConversationRows(
       consentStatus: c_consentStatus,
       consentUpdatedAt: c_consentUpdatedAt,
       timezoneCandidates: c_timezoneCandidates,
+      providerCountry: c_providerCountry,
+      providerState: c_providerState,
     },
   };
 }
@@ -180,7 +191,7 @@ export async function updateCustomer(
   deps: Db,
   transaction: Transaction,
   customer: CustomerData,
-  changes: Partial<Pick<CustomerData, 'firstName' | 'consentStatus' | 'consentUpdatedAt' | 'timezoneCandidates'>>,
+  changes: Partial<Pick<CustomerData, 'firstName' | 'consentStatus' | 'consentUpdatedAt' | 'timezoneCandidates' | 'providerCountry' | 'providerState'>>,
   /** Queue the write with the event's others instead of sending it now. */
   batch?: WriteBatch,
 ): Promise<void> {
@@ -191,6 +202,8 @@ export async function updateCustomer(
     consentStatus: 'consent_status = :consentStatus',
     consentUpdatedAt: 'consent_updated_at = :consentUpdatedAt',
     timezoneCandidates: 'timezone_candidates = :timezoneCandidates::jsonb',
+    providerCountry: 'provider_country = :providerCountry',
+    providerState: 'provider_state = :providerState',
   };
   const sets = changed.map(([key]) => columns[key]);
   const replacements: Record<string, unknown> = { id: customer.id, now: new Date() };

@@ -3,6 +3,7 @@ import { isE164 } from '../domain/phone.js';
 import { FlowSchema, type Flow } from '../domain/flow.js';
 import { compileTemplate, TemplateError } from '../templates/render.js';
 import { parseWindow } from '../compliance/quiet-hours.js';
+import { publicShortenerLinks, templateNamesShop } from '../templates/content-policy.js';
 import { DEFAULT_FLOW_TEMPLATES } from '../templates/system-messages.js';
 
 function isIanaZone(zone: string): boolean {
@@ -14,17 +15,45 @@ function isIanaZone(zone: string): boolean {
   }
 }
 
-/** Steps' templates must compile now, not fail at 9 a.m. when the first reminder is due. */
+/**
+ * Steps' templates must compile now, not fail at 9 a.m. when the first
+ * reminder is due, and must not link through a public URL shortener.
+ */
 const CheckedFlowSchema = FlowSchema.superRefine((flow, ctx) => {
   flow.steps.forEach((step, index) => {
+    const path = ['steps', index, 'template'];
     try {
       compileTemplate(step.template);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      ctx.addIssue({ code: 'custom', path: ['steps', index, 'template'], message: error.message });
+      ctx.addIssue({ code: 'custom', path, message: error.message });
+    }
+    const shorteners = publicShortenerLinks(step.template);
+    if (shorteners.length > 0) {
+      const message = `step ${index + 1} links through a public URL shortener (${shorteners.join(', ')}); carriers filter them: link to the shop's own domain, or use {{recoveryUrl}}`;
+      ctx.addIssue({ code: 'custom', path, message, params: { reason: 'public_url_shortener', step: index + 1 } });
     }
   });
 });
+
+/** Every marketing text identifies the merchant: each step prints {{shopName}} or holds the shop's name. */
+function checkShopNamed(input: { name: string; flow?: Flow | undefined }, ctx: z.RefinementCtx): void {
+  input.flow?.steps.forEach((step, index) => {
+    let used: readonly string[];
+    try {
+      used = compileTemplate(step.template).variables;
+    } catch {
+      return; // already reported by the flow's own check
+    }
+    if (templateNamesShop(step.template, used, input.name)) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['flow', 'steps', index, 'template'],
+      message: `step ${index + 1} does not identify the shop: start it with {{shopName}} (or the shop's name, ${JSON.stringify(input.name)})`,
+      params: { reason: 'shop_not_identified', step: index + 1 },
+    });
+  });
+}
 
 export const MerchantInputSchema = z
   .object({
@@ -52,12 +81,15 @@ export const MerchantInputSchema = z
       }, 'must look like 09:00-20:00')
       .optional(),
     flow: CheckedFlowSchema.optional(),
+    /** `strict`: one cart-recovery text per abandonment; `standard`: the multi-step flow. */
+    complianceProfile: z.enum(['standard', 'strict']).default('standard'),
   })
   .strict()
   .refine((input) => input.senderNumber !== undefined || input.messagingServiceSid !== undefined, {
     message: 'senderNumber or messagingServiceSid is required',
     path: ['senderNumber'],
-  });
+  })
+  .superRefine(checkShopNamed);
 
 export type MerchantInput = z.infer<typeof MerchantInputSchema>;
 

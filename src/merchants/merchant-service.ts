@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import { generateApiKey, hashApiKey } from '../security/api-keys.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { defaultFlow, type MerchantInput } from './merchant-input.js';
+import { complianceProfile } from './merchant-settings.js';
 
 export interface MerchantDeps {
   db: Database;
@@ -34,7 +35,7 @@ export async function createMerchant(deps: MerchantDeps, input: MerchantInput): 
       messagingServiceSid: input.messagingServiceSid ?? null,
       supportContact: input.supportContact ?? null,
       flow: input.flow ?? defaultFlow(),
-      settings: input.sendingWindow ? { sendingWindow: input.sendingWindow } : {},
+      settings: { ...(input.sendingWindow ? { sendingWindow: input.sendingWindow } : {}), complianceProfile: input.complianceProfile },
       apiKeyHash: key.hash,
       apiKeyPrefix: key.prefix,
     });
@@ -63,6 +64,7 @@ export function merchantView(merchant: MerchantRow, webhookUrl: string) {
     messagingServiceSid: merchant.messagingServiceSid,
     supportContact: merchant.supportContact,
     sendingWindow: merchant.settings.sendingWindow ?? null,
+    complianceProfile: complianceProfile(merchant.settings),
     flow: merchant.flow,
     apiKeyPrefix: merchant.apiKeyPrefix,
     webhookUrl,

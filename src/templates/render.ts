@@ -26,6 +26,7 @@
  */
 import Handlebars from 'handlebars';
 import type { CartLineItem } from '../domain/cart-event.js';
+import { withOptOutNotice, withShopNamed } from './content-policy.js';
 import { smsEncoding, type SmsEncodingInfo } from './encoding.js';
 import { summarizeItems } from './items-summary.js';
 import { formatMoney } from './money.js';
@@ -106,6 +107,20 @@ export function renderTemplate(template: CompiledTemplate | string, ctx: Message
   const money = (minor: unknown): string => formatMoney(Number(minor), ctx.currency, locale);
   const body = tidy(delegate(templateData(ctx), { helpers: { money } }));
   return { body, ...smsEncoding(body) };
+}
+
+/**
+ * A reminder as it is sent: the rendered template, led by the shop's name
+ * when it did not print it (a flow saved before names were checked, or a
+ * `{{shopName}}` inside an {{#if}} that was false), and, for the first
+ * reminder after an opt-in, ending with how to opt out unless it says so
+ * already. Encoding and segments are those of the final text.
+ */
+export function renderReminder(template: CompiledTemplate | string, ctx: MessageContext, options: { firstAfterOptIn: boolean }): RenderedMessage {
+  const rendered = renderTemplate(template, ctx);
+  const named = withShopNamed(rendered.body, ctx.shopName);
+  const body = options.firstAfterOptIn ? withOptOutNotice(named) : named;
+  return body === rendered.body ? rendered : { body, ...smsEncoding(body) };
 }
 
 function delegateFor(template: CompiledTemplate | string): HandlebarsTemplateDelegate<TemplateData> {

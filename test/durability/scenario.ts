@@ -3,10 +3,14 @@
  * a child-process service, plus the steps every durability test shares:
  * a shopper who abandons a cart, is asked to opt in, says YES and gets a
  * three-step sequence (A at once, B at +4 s, C at +8 s after abandonment).
+ * C is the fourth marketing text within 24 hours (the opt-in request counts),
+ * so the frequency cap refuses it: it is decided exactly once and never sent,
+ * which still proves that its timer and its outbox row survived.
  */
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
+import pg from 'pg';
 import { signShopifyBody } from '../../src/integrations/shopify/shopify-signature.js';
 import { startFakeTwilio, type FakeTwilio, type RecordedRequest } from '../support/fake-twilio.js';
 import {
@@ -33,8 +37,8 @@ export const FLOW = {
   optInTimeoutSeconds: 600,
   steps: [
     { afterSeconds: 0, template: 'A {{shopName}}' },
-    { afterSeconds: 4, template: 'B {{cartTotal}}' },
-    { afterSeconds: 8, template: 'C {{discountCode}}', discountCode: 'SAVE10' },
+    { afterSeconds: 4, template: 'B {{shopName}} {{cartTotal}}' },
+    { afterSeconds: 8, template: 'C {{shopName}} {{discountCode}}', discountCode: 'SAVE10' },
   ],
 };
 
@@ -43,9 +47,10 @@ export type Kind = 'optIn' | 'A' | 'B' | 'C' | 'other';
 /** Which of the expected texts a body is. */
 export function kindOf(body: string): Kind {
   if (body.startsWith(`${SHOP_NAME}: reply YES`)) return 'optIn';
-  if (body === `A ${SHOP_NAME}`) return 'A';
-  if (/^B \S*\d/.test(body)) return 'B';
-  if (body === 'C SAVE10') return 'C';
+  // The first reminder after the opt-in carries the opt-out notice.
+  if (body === `A ${SHOP_NAME} Reply STOP to opt out`) return 'A';
+  if (body.startsWith(`B ${SHOP_NAME} `) && /\d/.test(body)) return 'B';
+  if (body === `C ${SHOP_NAME} SAVE10`) return 'C';
   return 'other';
 }
 
@@ -70,10 +75,14 @@ export interface Scenario {
   count(kind: Kind): number;
   /** Resolves with the text once one of `kind` has reached the fake Twilio. */
   waitForText(kind: Kind, timeoutMs?: number): Promise<RecordedRequest>;
+  /** Whether step C has been queued (its outbox row exists), read from the database. */
+  stepCQueued(): Promise<boolean>;
+  /** Resolves once step C has been decided: refused by the frequency cap. */
+  waitForStepCRefused(timeoutMs?: number): Promise<void>;
   conversation(): Promise<ConversationView | null>;
   /** Merchant with the three-step flow, a checkout, the opt-in request, YES, and step A sent. */
   runUntilStepASent(): Promise<void>;
-  /** Exactly opt-in ×1, A ×1, B ×1, C ×1 at the fake Twilio; the conversation is completed with all four `sent`. */
+  /** Exactly opt-in ×1, A ×1, B ×1 at the fake Twilio, C never; the conversation is completed, three `sent`, C `refused` by the cap. */
   assertExactlyOnce(): Promise<void>;
   /** Everything the child service and Redis wrote, plus what the fake Twilio received. */
   diagnostics(): string;
@@ -142,6 +151,27 @@ export async function createScenario(label: string, mode: QueueMode, options: { 
         `text ${kind} to ${recipient.phone}`,
       );
     },
+    async stepCQueued() {
+      // From the database: the service may be down.
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const result = await client.query(`SELECT 1 FROM messages WHERE direction = 'outbound' AND kind = 'reminder' AND step_index = 2`);
+        return result.rows.length > 0;
+      } finally {
+        await client.end();
+      }
+    },
+    async waitForStepCRefused(timeoutMs = 15_000) {
+      await eventually(
+        async () => {
+          const view = await scenario.conversation();
+          return view?.messages.some((m) => kindOf(m.body) === 'C' && m.status === 'refused');
+        },
+        timeoutMs,
+        'step C refused by the frequency cap',
+      );
+    },
     async conversation() {
       if (!scenario.merchant) return null;
       const response = await request('GET', `/api/v1/conversations?phone=${encodeURIComponent(recipient.phone)}`, {
@@ -207,7 +237,7 @@ export async function createScenario(label: string, mode: QueueMode, options: { 
       await eventually(
         async () => {
           const view = await scenario.conversation();
-          return view?.messages.some((m) => m.direction === 'outbound' && m.body === `A ${SHOP_NAME}` && m.status === 'sent');
+          return view?.messages.some((m) => m.direction === 'outbound' && kindOf(m.body) === 'A' && m.status === 'sent');
         },
         10_000,
         'step A recorded as sent',
@@ -227,10 +257,10 @@ export async function createScenario(label: string, mode: QueueMode, options: { 
       const counts = { optIn: scenario.count('optIn'), A: scenario.count('A'), B: scenario.count('B'), C: scenario.count('C'), other: scenario.count('other') };
       assert.deepEqual(
         counts,
-        { optIn: 1, A: 1, B: 1, C: 1, other: 0 },
+        { optIn: 1, A: 1, B: 1, C: 0, other: 0 },
         `texts to ${recipient.phone}: ${JSON.stringify(scenario.texts().map((r) => r.form.Body))}`,
       );
-      assert.equal(twilio.requests.length, 4, `the fake Twilio got ${twilio.requests.length} request(s) in all`);
+      assert.equal(twilio.requests.length, 3, `the fake Twilio got ${twilio.requests.length} request(s) in all`);
       const final = (await scenario.conversation()) ?? view;
       assert.equal(final.state, 'completed');
       assert.equal(final.consent, 'confirmed');
@@ -241,11 +271,12 @@ export async function createScenario(label: string, mode: QueueMode, options: { 
         [
           ['A', 'sent'],
           ['B', 'sent'],
-          ['C', 'sent'],
+          ['C', 'refused'],
           ['optIn', 'sent'],
         ],
         `outbound messages: ${JSON.stringify(outbound)}`,
       );
+      assert.equal(outbound.find((m) => kindOf(m.body) === 'C')?.statusReason, 'frequency_cap');
     },
     diagnostics() {
       const texts = twilio.requests.map((r) => `  ${r.receivedAt.toISOString()} ${r.status} to=${r.form.To} ${JSON.stringify(r.form.Body)}`);

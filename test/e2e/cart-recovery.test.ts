@@ -12,12 +12,14 @@ const FLOW = {
   optInTimeoutSeconds: 600,
   steps: [
     { afterSeconds: 0, template: '{{shopName}}: {{firstName}}, your {{itemsSummary}} is waiting: {{recoveryUrl}}' },
-    { afterSeconds: 3, template: '{{shopName}}: still thinking? {{itemCount}} items, {{cartTotal}}.' },
-    { afterSeconds: 6, template: '{{shopName}}: take 10% off with {{discountCode}}', discountCode: 'COMEBACK10' },
+    { afterSeconds: 3, template: '{{shopName}}: still thinking? {{itemCount}} items, {{cartTotal}}. Take 10% off with {{discountCode}}', discountCode: 'COMEBACK10' },
+    // Seconds after the opt-in request and two reminders: a fourth marketing text within 24 h, which the cap refuses.
+    { afterSeconds: 6, template: '{{shopName}}: a last look at your cart: {{recoveryUrl}}' },
   ],
 };
 
 const bodiesTo = (h: Harness, phone: string) => h.twilio.messagesTo(phone).map((r) => r.form.Body ?? '');
+const inbound = (conversation: any) => conversation.messages.filter((m: any) => m.direction === 'inbound');
 
 for (const mode of (process.env.E2E_MODES?.split(',') ?? ['redis', 'postgres']) as QueueMode[]) {
   describe(`cart recovery end to end (${mode} queue)`, { concurrency: true }, () => {
@@ -43,16 +45,17 @@ for (const mode of (process.env.E2E_MODES?.split(',') ?? ['redis', 'postgres']) 
       return { recipient, checkout };
     }
 
-    test('a consenting shopper gets one opt-in request, then every step rendered with the cart, in order', async () => {
+    test('a consenting shopper gets one opt-in request, then the steps rendered with the cart, in order, until the cap', async () => {
       const { recipient } = await optedIn();
-      const requests = await h.twilio.waitForMessages(4, { to: recipient.phone, timeoutMs: 20_000 });
+      const requests = await h.twilio.waitForMessages(3, { to: recipient.phone, timeoutMs: 20_000 });
       const bodies = requests.map((r) => r.form.Body ?? '');
       assert.match(bodies[0]!, /Example Shop: reply YES/);
       assert.match(bodies[0]!, /Msg & data rates may apply/);
       assert.match(bodies[0]!, /STOP/);
       assert.match(bodies[1]!, /^Example Shop: Bob, your IPod Nano - 8GB \(Red\), 2x IPod Nano - 8GB \(Pink\) is waiting: https:\/\/example-shop/);
-      assert.equal(bodies[2], 'Example Shop: still thinking? 3 items, $632.82.');
-      assert.equal(bodies[3], 'Example Shop: take 10% off with COMEBACK10');
+      // The first reminder after the opt-in says how to opt out, although its template does not.
+      assert.match(bodies[1]!, / Reply STOP to opt out$/);
+      assert.equal(bodies[2], 'Example Shop: still thinking? 3 items, $632.82. Take 10% off with COMEBACK10');
       for (const request of requests) {
         assert.equal(request.path, `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
         assert.equal(request.authUser, ACCOUNT_SID);
@@ -63,7 +66,8 @@ for (const mode of (process.env.E2E_MODES?.split(',') ?? ['redis', 'postgres']) 
       }
       const conversation = await eventually(async () => {
         const c = await h.conversation(merchant, recipient.phone);
-        return c?.state === 'completed' ? c : undefined;
+        const decided = c?.messages.every((m: any) => m.direction !== 'outbound' || !['pending', 'sending'].includes(m.status));
+        return c?.state === 'completed' && decided ? c : undefined;
       });
       assert.equal(conversation.consent, 'confirmed');
       assert.equal(conversation.phone, recipient.phone);
@@ -72,7 +76,32 @@ for (const mode of (process.env.E2E_MODES?.split(',') ?? ['redis', 'postgres']) 
       assert.equal(conversation.cart.currency, 'USD');
       const outbound = conversation.messages.filter((m: any) => m.direction === 'outbound');
       assert.deepEqual(outbound.map((m: any) => m.kind), ['opt_in_request', 'reminder', 'reminder', 'reminder']);
-      assert.ok(outbound.every((m: any) => m.status === 'sent' && m.segments >= 1));
+      // Every text that went carries the send gate's decision, with the rules it was checked against.
+      for (const sent of outbound.slice(0, 3)) {
+        assert.equal(sent.status, 'sent');
+        assert.ok(sent.segments >= 1);
+        assert.equal(sent.decision.verdict, 'send');
+        assert.ok(sent.decision.rules.length > 0);
+        assert.ok(sent.decision.rules.every((rule: any) => rule.id && rule.citation && rule.reason));
+        assert.ok(sent.decision.rules.some((rule: any) => rule.id === 'cap-default'));
+        assert.ok(Date.parse(sent.decision.decidedAt) <= Date.parse(sent.sentAt));
+      }
+      // The fourth marketing text within 24 h (the opt-in request counts) is refused with its reason, not queued.
+      const capped = outbound[3];
+      assert.equal(capped.status, 'refused');
+      assert.equal(capped.statusReason, 'frequency_cap');
+      assert.equal(capped.sentAt, null);
+      assert.equal(capped.decision.verdict, 'refuse');
+      assert.equal(capped.decision.rules[0].id, 'cap-default');
+      assert.match(capped.decision.rules[0].reason, /^3 marketing texts to this phone in the last 24 h \(limit 3/);
+      assert.equal(inbound(conversation).length, 1);
+      assert.equal(inbound(conversation)[0].decision, null, 'inbound messages carry no decision');
+      // Refused for good: a reconcile does not pick it up again, and nothing more is sent.
+      await h.service.reconcileNow();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal(h.twilio.messagesTo(recipient.phone).length, 3);
+      const later = await h.conversation(merchant, recipient.phone);
+      assert.equal(later.messages.find((m: any) => m.id === capped.id).status, 'refused');
     });
 
     test('an order for the cart cancels what is pending and records the recovered revenue', async () => {
@@ -171,7 +200,14 @@ for (const mode of (process.env.E2E_MODES?.split(',') ?? ['redis', 'postgres']) 
       const help = await eventually(async () => bodiesTo(h, recipient.phone).find((b) => b.includes('help@example-shop.test')));
       assert.match(help, /Example Shop/);
       assert.match(help, /STOP/);
-      await h.twilio.waitForMessages(5, { to: recipient.phone, timeoutMs: 15_000 });
+      // The next reminder still goes (a HELP answer is not marketing and does not count against the cap).
+      const texts = await h.twilio.waitForMessages(4, { to: recipient.phone, timeoutMs: 15_000 });
+      assert.ok(texts.some((r) => /still thinking/.test(r.form.Body ?? '')));
+      const conversation = await eventually(async () => {
+        const c = await h.conversation(merchant, recipient.phone);
+        return c?.state === 'completed' ? c : undefined;
+      });
+      assert.equal(conversation.messages.find((m: any) => m.kind === 'help').decision.rules[0].id, 'transactional');
     });
 
     test('any other reply is kept, pauses the automation and waits for a person', async () => {

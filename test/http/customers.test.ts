@@ -95,6 +95,8 @@ describe('customers API: export and erasure', { concurrency: true }, () => {
     );
     assert.equal(data.messages[1].body, 'Yes please');
     assert.ok(data.messages.every((m: any) => typeof m.status === 'string' && !Number.isNaN(Date.parse(m.queuedAt))));
+    assert.equal(data.messages[0].decision.verdict, 'send', 'the send decisions are part of what is held');
+    assert.equal(data.messages[1].decision, null);
     assert.ok(data.timers.some((t: any) => t.kind === 'step' && t.stepIndex === 1 && t.status === 'pending'));
     assert.deepEqual(data.consentLedger.map((e: any) => e.change), ['requested', 'confirmed']);
     assert.equal(data.withheld, null);
@@ -188,6 +190,9 @@ describe('customers API: export and erasure', { concurrency: true }, () => {
     assert.equal(messages.length, 3);
     assert.ok(messages.every((m) => m.body === '[erased]'));
     assert.ok(messages.every((m) => m.toPhone.startsWith('erased:') || m.toPhone === merchant.senderNumber));
+    // Send decisions keep their verdict and times, not the rules (they name the places the shopper may be).
+    const decided = messages.filter((m) => m.direction === 'outbound');
+    assert.ok(decided.every((m) => m.decision?.verdict === 'send' && m.decision.rules.length === 0 && typeof m.decision.decidedAt === 'string'));
     const customer = await models.Customer.findByPk(cart.customerId!);
     assert.equal(customer?.phone, `erased:${customer?.id}`);
     assert.equal(customer?.firstName, null);

@@ -130,6 +130,52 @@ describe('merchants API', () => {
     assert.ok(issuePaths(response.body).includes('flow.steps.0.template'), response.text);
   });
 
+  test('complianceProfile: strict is kept and shown, standard is the default, anything else is 400', async () => {
+    const { created: strict } = await create({ complianceProfile: 'strict' });
+    const shown = await h.request('GET', `/api/v1/merchants/${strict.id}`, { token: strict.apiKey });
+    assert.equal(shown.status, 200, shown.text);
+    assert.equal(shown.body.complianceProfile, 'strict');
+
+    const { created: standard } = await create({ complianceProfile: 'standard' });
+    assert.equal((await h.request('GET', `/api/v1/merchants/${standard.id}`)).body.complianceProfile, 'standard');
+    const { created: unset } = await create();
+    assert.equal((await h.request('GET', `/api/v1/merchants/${unset.id}`)).body.complianceProfile, 'standard');
+
+    for (const bad of ['STRICT', 'lenient', '', 1, null]) {
+      const response = await h.request('POST', '/api/v1/merchants', { body: validInput({ complianceProfile: bad }) });
+      assertErrorEnvelope(response, 400, 'validation_failed');
+      assert.ok(issuePaths(response.body).includes('complianceProfile'), `${JSON.stringify(bad)}: ${response.text}`);
+    }
+  });
+
+  test('a flow linking through a public URL shortener is refused, naming the step', async () => {
+    for (const link of ['https://bit.ly/3xYz', 'tinyurl.com/abc', 'http://www.t.co/x', 'go.rebrand.ly/cart']) {
+      const steps = [FLOW.steps[0], { afterSeconds: 7200, template: `{{shopName}}: your cart is waiting ${link}` }];
+      const response = await h.request('POST', '/api/v1/merchants', { body: validInput({ flow: { ...FLOW, steps } }) });
+      assertErrorEnvelope(response, 400, 'validation_failed');
+      const issue = (response.body.error.details as Array<{ path: string; message: string }>).find((d) => d.path === 'flow.steps.1.template');
+      assert.ok(issue, `${link}: ${response.text}`);
+      assert.match(issue.message, /^step 2 links through a public URL shortener/);
+    }
+    // The shop's own domain is fine, and so is a word that merely looks like a shortener's name.
+    const own = { ...FLOW, steps: [{ afterSeconds: 0, template: '{{shopName}}: see https://contract-shop.example/cart or bitly.example.com, about.co' }] };
+    assert.equal((await h.request('POST', '/api/v1/merchants', { body: validInput({ flow: own }) })).status, 201);
+  });
+
+  test('a flow step that does not identify the shop is refused, naming the step; the name written out will do', async () => {
+    const steps = [FLOW.steps[0], { afterSeconds: 7200, template: 'Your cart misses you: {{recoveryUrl}}' }];
+    const response = await h.request('POST', '/api/v1/merchants', { body: validInput({ flow: { ...FLOW, steps } }) });
+    assertErrorEnvelope(response, 400, 'validation_failed');
+    const issue = (response.body.error.details as Array<{ path: string; message: string }>).find((d) => d.path === 'flow.steps.1.template');
+    assert.ok(issue, response.text);
+    assert.match(issue.message, /^step 2 does not identify the shop/);
+
+    const literal = { ...FLOW, steps: [{ afterSeconds: 0, template: 'CONTRACT SHOP: your cart is waiting {{recoveryUrl}}' }] };
+    assert.equal((await h.request('POST', '/api/v1/merchants', { body: validInput({ flow: literal }) })).status, 201);
+    const viaRoot = { ...FLOW, steps: [{ afterSeconds: 0, template: '{{#each items}}{{title}} {{/each}}from {{@root.shopName}}' }] };
+    assert.equal((await h.request('POST', '/api/v1/merchants', { body: validInput({ flow: viaRoot }) })).status, 201);
+  });
+
   test('a flow without any step is refused', async () => {
     const response = await h.request('POST', '/api/v1/merchants', { body: validInput({ flow: { ...FLOW, steps: [] } }) });
     assertErrorEnvelope(response, 400, 'validation_failed');
@@ -160,6 +206,7 @@ describe('merchants API', () => {
       assert.equal(response.body.timezone, input.timezone);
       assert.equal(response.body.senderNumber, input.senderNumber);
       assert.equal(response.body.webhookUrl, created.webhookUrl);
+      assert.equal(response.body.complianceProfile, 'standard');
       assert.deepEqual(response.body.flow.steps, FLOW.steps);
       assert.ok(!response.text.includes(input.webhookSecret as string), 'the webhook secret is never returned');
       assert.ok(!response.text.includes(created.apiKey), 'the API key is never returned');

@@ -133,6 +133,21 @@ describe('Twilio webhook contract', () => {
     assert.ok(conversation.messages.some((m: any) => m.direction === 'inbound' && m.body === 'is this the shop?'));
   });
 
+  test("the provider's FromState and FromCountry are kept on the shopper (state rules bind by state); the latest report wins", async () => {
+    const from = nextPhone();
+    assertEmptyTwiml(await post(INBOUND_PATH, inboundParams(from, 'hi', { FromState: 'tx', FromCountry: 'US' })));
+    const customer = () => models().Customer.findOne({ where: { merchantId: merchant.id, phone: from } });
+    assert.deepEqual([(await customer())?.providerCountry, (await customer())?.providerState], ['US', 'TX']);
+    assert.ok((await customer())?.timezoneCandidates.includes('America/Chicago'), 'and the zones it implies');
+    // Twilio sends empty strings for what it does not know: nothing is learnt, nothing forgotten.
+    assertEmptyTwiml(await post(INBOUND_PATH, inboundParams(from, 'still me', { FromState: '', FromCountry: '' })));
+    assert.equal((await customer())?.providerState, 'TX');
+    assertEmptyTwiml(await post(INBOUND_PATH, inboundParams(from, 'moved', { FromState: 'LA', FromCountry: 'US' })));
+    assert.equal((await customer())?.providerState, 'LA');
+    const exported = await h.request('GET', `/api/v1/customers/export?phone=${encodeURIComponent(from)}`, { token: merchant.apiKey });
+    assert.deepEqual(exported.body.customer.providerRegion, { country: 'US', state: 'LA' });
+  });
+
   test('the same MessageSid delivered twice keeps one inbound message row', async () => {
     const from = nextPhone();
     const params = inboundParams(from, 'what sizes do you have?');

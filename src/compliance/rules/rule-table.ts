@@ -24,7 +24,7 @@ import type { HolidayCalendarId } from './holidays.js';
 import { everyDay, mondayToSaturday, type WeeklyWindows } from './schedule.js';
 
 /** Bumped on every change to a rule, a holiday list or a policy below. */
-export const RULESET_VERSION = '2026-11-25.1';
+export const RULESET_VERSION = '2026-11-25.2';
 
 /** Placeholder effective date for rules in force long before any text we send (date not checked). */
 export const LONG_STANDING = '1990-01-01';
@@ -259,6 +259,27 @@ export const POLICY = Object.freeze({
   noCommonWindow: {
     id: 'no-common-window',
     citation: 'CartRescue policy: a message is deferred at most 14 days; with no moment allowed everywhere the recipient may be, it is refused',
+  },
+  // What the send gate checks before the hour and the caps: a refusal for any of these is explained like a rule.
+  optedOut: {
+    id: 'opted-out',
+    citation: 'CartRescue policy: after an opt-out (STOP and its variants, an opt-out in the shopper\'s own words, the carrier\'s) nothing is sent but its one confirmation',
+  },
+  consentRequired: {
+    id: 'consent-required',
+    citation: 'CartRescue policy (double opt-in): cart reminders go only to a shopper who confirmed the opt-in request',
+  },
+  optInOnce: {
+    id: 'opt-in-once',
+    citation: 'CartRescue policy: an opt-in request goes only while it is outstanding, once per checkout consent',
+  },
+  sequenceEnded: {
+    id: 'sequence-ended',
+    citation: 'CartRescue policy: a reminder belongs to its running sequence; an order, a newer cart, a person taking over or an opt-out ends it',
+  },
+  publicShortener: {
+    id: 'content-public-shortener',
+    citation: 'CartRescue policy, after carrier and CTIA guidance against shared public URL shorteners: links use the merchant\'s own domain or ours',
   },
 });
 

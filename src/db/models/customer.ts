@@ -9,6 +9,9 @@ export class CustomerRow extends Model<InferAttributes<CustomerRow>, InferCreati
   declare consentStatus: CreationOptional<ConsentStatus>;
   declare consentUpdatedAt: Date | null;
   declare timezoneCandidates: CreationOptional<string[]>;
+  /** Where the SMS provider last placed the shopper (Twilio's FromCountry / FromState). */
+  declare providerCountry: CreationOptional<string | null>;
+  declare providerState: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -23,6 +26,8 @@ export function initCustomer(sequelize: Sequelize): typeof CustomerRow {
       consentStatus: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'none' },
       consentUpdatedAt: { type: DataTypes.DATE, allowNull: true },
       timezoneCandidates: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
+      providerCountry: { type: DataTypes.TEXT, allowNull: true },
+      providerState: { type: DataTypes.TEXT, allowNull: true },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

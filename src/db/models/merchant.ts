@@ -4,6 +4,12 @@ import type { Flow } from '../../domain/flow.js';
 export interface MerchantSettings {
   /** A narrower local sending window than the law's, e.g. "09:00-20:00". */
   sendingWindow?: string;
+  /**
+   * `standard`: the multi-step flow. `strict`: one cart-recovery text per
+   * abandonment, as carriers' and Shopify's marketing guidelines expect.
+   * Absent means standard.
+   */
+  complianceProfile?: 'standard' | 'strict';
 }
 
 export class MerchantRow extends Model<InferAttributes<MerchantRow>, InferCreationAttributes<MerchantRow>> {

@@ -20,6 +20,19 @@ export type MessageStatus =
  */
 export type MessageKind = 'opt_in_request' | 'reminder' | 'stop_confirmation' | 'start_confirmation' | 'help' | 'reply';
 
+/**
+ * The send gate's decision as stored on the message (JSON: times as ISO
+ * strings). `rules` lists every rule that shaped it, the ones that held or
+ * refused the message first.
+ */
+export interface StoredDecision {
+  verdict: 'send' | 'defer' | 'refuse';
+  until?: string;
+  rules: Array<{ id: string; citation: string; reason: string }>;
+  rulesetVersion?: string;
+  decidedAt: string;
+}
+
 export class MessageRow extends Model<InferAttributes<MessageRow>, InferCreationAttributes<MessageRow>> {
   declare id: string;
   declare merchantId: string;
@@ -40,6 +53,7 @@ export class MessageRow extends Model<InferAttributes<MessageRow>, InferCreation
   declare encoding: string | null;
   declare segments: number | null;
   declare sendAfter: Date | null;
+  declare decision: StoredDecision | null;
   declare attempts: CreationOptional<number>;
   declare sentAt: Date | null;
   declare deliveredAt: Date | null;
@@ -69,6 +83,7 @@ export function initMessage(sequelize: Sequelize): typeof MessageRow {
       encoding: { type: DataTypes.TEXT, allowNull: true },
       segments: { type: DataTypes.INTEGER, allowNull: true },
       sendAfter: { type: DataTypes.DATE, allowNull: true },
+      decision: { type: DataTypes.JSONB, allowNull: true },
       attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       sentAt: { type: DataTypes.DATE, allowNull: true },
       deliveredAt: { type: DataTypes.DATE, allowNull: true },
