@@ -14,7 +14,7 @@ import type { MessageStatus, StoredDecision } from '../db/models/message.js';
 import { MARKETING_KINDS } from './apply-event.js';
 import type { ConversationDeps } from './deps.js';
 import { MESSAGE_COLUMNS, selectRows, type ConversationData, type CustomerData, type MessageData } from './rows.js';
-import { complianceProfile, merchantWindow } from '../merchants/merchant-settings.js';
+import { complianceProfile, countryWindows, merchantWindow } from '../merchants/merchant-settings.js';
 import type { GateInput } from './send-gate.js';
 
 /**
@@ -106,6 +106,7 @@ export function gateInput(input: {
     at: input.at,
     candidates: candidatesFor({ phone: message.toPhone, addresses: facts.cartAddresses, providerRegion: provider, merchantZone: merchant.timezone }),
     merchantWindow: merchantWindow(merchant.settings),
+    countryWindows: countryWindows(merchant.settings),
     profile: complianceProfile(merchant.settings),
     recentMarketing: facts.recentMarketing,
     cartRemindersSent: facts.cartRemindersSent,

@@ -32,6 +32,8 @@ export interface GateInput {
   candidates: Candidate[];
   /** The merchant's own window, narrower than the law's; null when they set none. */
   merchantWindow: SendingWindow | null;
+  /** The merchant's windows for recipients outside the US, by ISO country code. */
+  countryWindows?: Record<string, SendingWindow>;
   profile: ComplianceProfile;
   /** When marketing texts went to this phone from this merchant lately (any cart), this one excluded. */
   recentMarketing: Date[];
@@ -85,6 +87,7 @@ function marketing(input: GateInput): GateVerdict {
     kind: 'marketing',
     candidates: input.candidates,
     merchantWindow: input.merchantWindow,
+    ...(input.countryWindows ? { countryWindows: input.countryWindows } : {}),
     recentMarketing: input.recentMarketing,
     profile: input.profile,
     // The strict profile allows one cart-recovery text per abandonment: the opt-in question is not one.

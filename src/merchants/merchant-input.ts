@@ -69,16 +69,14 @@ export const MerchantInputSchema = z
     senderNumber: z.string().refine(isE164, 'must be an E.164 number such as +14155550100').optional(),
     messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be a Twilio messaging service SID (MG…)').optional(),
     supportContact: z.string().trim().min(1).max(120).optional(),
-    sendingWindow: z
-      .string()
-      .refine((value) => {
-        try {
-          parseWindow(value);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must look like 09:00-20:00')
+    sendingWindow: z.string().refine(isWindow, 'must look like 09:00-20:00').optional(),
+    /** Recipients outside the US: the window per country (ISO 3166 alpha-2); unlisted countries get 08:00–21:00. */
+    countryWindows: z
+      .record(
+        z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code such as GB'),
+        z.string().refine(isWindow, 'must look like 09:00-20:00'),
+      )
+      .refine((windows) => !('US' in windows), 'US recipients follow the federal and state rules; use sendingWindow to narrow them')
       .optional(),
     flow: CheckedFlowSchema.optional(),
     /** `strict`: one cart-recovery text per abandonment; `standard`: the multi-step flow. */
@@ -105,4 +103,13 @@ export function defaultFlow(): Flow {
       { afterSeconds: 172800, template: third ?? '', discountCode: 'COMEBACK10' },
     ],
   };
+}
+
+function isWindow(value: string): boolean {
+  try {
+    parseWindow(value);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -35,7 +35,11 @@ export async function createMerchant(deps: MerchantDeps, input: MerchantInput): 
       messagingServiceSid: input.messagingServiceSid ?? null,
       supportContact: input.supportContact ?? null,
       flow: input.flow ?? defaultFlow(),
-      settings: { ...(input.sendingWindow ? { sendingWindow: input.sendingWindow } : {}), complianceProfile: input.complianceProfile },
+      settings: {
+        ...(input.sendingWindow ? { sendingWindow: input.sendingWindow } : {}),
+        ...(input.countryWindows ? { countryWindows: input.countryWindows } : {}),
+        complianceProfile: input.complianceProfile,
+      },
       apiKeyHash: key.hash,
       apiKeyPrefix: key.prefix,
     });
@@ -65,6 +69,7 @@ export function merchantView(merchant: MerchantRow, webhookUrl: string) {
     supportContact: merchant.supportContact,
     sendingWindow: merchant.settings.sendingWindow ?? null,
     complianceProfile: complianceProfile(merchant.settings),
+    countryWindows: merchant.settings.countryWindows ?? {},
     flow: merchant.flow,
     apiKeyPrefix: merchant.apiKeyPrefix,
     webhookUrl,

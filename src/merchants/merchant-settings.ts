@@ -14,6 +14,11 @@ export function complianceProfile(settings: MerchantSettings): ComplianceProfile
   return settings.complianceProfile === 'strict' ? 'strict' : 'standard';
 }
 
+/** The merchant's windows for recipients outside the US, by country; unlisted countries get the default. */
+export function countryWindows(settings: MerchantSettings): Record<string, SendingWindow> {
+  return Object.fromEntries(Object.entries(settings.countryWindows ?? {}).map(([country, text]) => [country, parseWindow(text)]));
+}
+
 /** The merchant's own sending window, or null; it can only narrow the law's. */
 export function merchantWindow(settings: MerchantSettings): SendingWindow | null {
   return settings.sendingWindow ? parseWindow(settings.sendingWindow) : null;

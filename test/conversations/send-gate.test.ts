@@ -41,6 +41,7 @@ interface Case {
   provider?: { country: string | null; state: string | null } | null;
   merchantZone?: string;
   sendingWindow?: string;
+  countryWindows?: Record<string, string>;
   profile?: ComplianceProfile;
   recentMarketing?: Date[];
   cartRemindersSent?: number;
@@ -72,6 +73,7 @@ function decide(c: Case): GateVerdict {
   const settings: MerchantSettings = {
     ...(c.sendingWindow ? { sendingWindow: c.sendingWindow } : {}),
     ...(c.profile ? { complianceProfile: c.profile } : {}),
+    ...(c.countryWindows ? { countryWindows: c.countryWindows } : {}),
   };
   const provider = c.provider ?? null;
   return sendGate(
@@ -173,6 +175,28 @@ describe('send gate: refusals before the hour', () => {
       assert.deepEqual(ruleIds(verdict), [id]);
     });
   }
+});
+
+describe('send gate: recipients outside the US', () => {
+  /** A London mobile; 19:30 London time in winter (GMT), a Wednesday. */
+  const UK_PHONE = '+447700900123';
+  const LONDON_1930 = new Date('2026-11-25T19:30:00.000Z');
+
+  it('go under the default 08:00–21:00 local window when the merchant set none for the country', () => {
+    assert.equal(decide({ phone: UK_PHONE, merchantZone: 'Europe/London', at: LONDON_1930 }).verdict, 'send');
+  });
+
+  it('follow the merchant’s window for that country: 19:30 in London waits for 09:00 under a GB window of 09:00–19:00', () => {
+    const verdict = decide({ phone: UK_PHONE, merchantZone: 'Europe/London', at: LONDON_1930, countryWindows: { GB: '09:00-19:00' } });
+    assert.equal(verdict.verdict, 'defer');
+    if (verdict.verdict !== 'defer') return;
+    assert.equal(verdict.until.toISOString(), '2026-11-26T09:00:00.000Z');
+    assert.ok(verdict.decision.rules.some((rule) => rule.id === 'country-window:GB'), JSON.stringify(verdict.decision.rules));
+  });
+
+  it('a window set for another country does not apply', () => {
+    assert.equal(decide({ phone: UK_PHONE, merchantZone: 'Europe/London', at: LONDON_1930, countryWindows: { FR: '09:00-19:00' } }).verdict, 'send');
+  });
 });
 
 describe('send gate: quiet hours, federal and state', () => {

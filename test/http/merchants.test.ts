@@ -148,6 +148,20 @@ describe('merchants API', () => {
     }
   });
 
+  test('countryWindows: windows per country outside the US are kept and shown; bad codes, bad windows and US are 400', async () => {
+    const { created } = await create({ countryWindows: { GB: '09:00-20:00', DE: '10:00-19:00' } });
+    const shown = await h.request('GET', `/api/v1/merchants/${created.id}`, { token: created.apiKey });
+    assert.deepEqual(shown.body.countryWindows, { GB: '09:00-20:00', DE: '10:00-19:00' });
+    const { created: unset } = await create();
+    assert.deepEqual((await h.request('GET', `/api/v1/merchants/${unset.id}`)).body.countryWindows, {});
+
+    for (const bad of [{ gb: '09:00-20:00' }, { GBR: '09:00-20:00' }, { GB: '20:00-09:00' }, { GB: 'evenings' }, { US: '09:00-20:00' }, ['GB']]) {
+      const response = await h.request('POST', '/api/v1/merchants', { body: validInput({ countryWindows: bad }) });
+      assertErrorEnvelope(response, 400, 'validation_failed');
+      assert.ok(issuePaths(response.body).some((path: string) => path.startsWith('countryWindows')), `${JSON.stringify(bad)}: ${response.text}`);
+    }
+  });
+
   test('a flow linking through a public URL shortener is refused, naming the step', async () => {
     for (const link of ['https://bit.ly/3xYz', 'tinyurl.com/abc', 'http://www.t.co/x', 'go.rebrand.ly/cart']) {
       const steps = [FLOW.steps[0], { afterSeconds: 7200, template: `{{shopName}}: your cart is waiting ${link}` }];

@@ -10,6 +10,8 @@ export interface MerchantSettings {
    * Absent means standard.
    */
   complianceProfile?: 'standard' | 'strict';
+  /** Sending windows for recipients outside the US, by ISO country code, e.g. { "GB": "09:00-20:00" }. */
+  countryWindows?: Record<string, string>;
 }
 
 export class MerchantRow extends Model<InferAttributes<MerchantRow>, InferCreationAttributes<MerchantRow>> {
