@@ -204,6 +204,7 @@ async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latenc
   const twilio = await startFakeTwilio({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
   const diagDir = join(ROOT, 'bench', 'results', `diag-${mode}-${Date.now()}`);
   let service: ServiceProcess | null = null;
+  let meter: ReturnType<typeof cpuMeter> | null = null;
   let stopping = false;
   const interrupted = async () => {
     stopping = true;
@@ -257,7 +258,7 @@ async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latenc
     result.rssMb.afterStart = service.rssMb();
     const merchantId = await createMerchant(service.url, environment.adminToken);
     const watch = providerWatch(twilio);
-    const meter = cpuMeter('pids' in service ? (service as ServiceGroup).pids : [service.pid], environment.databaseName);
+    meter = cpuMeter('pids' in service ? (service as ServiceGroup).pids : [service.pid], environment.databaseName);
     if (args.heapSnapshot) mkdirSync(diagDir, { recursive: true });
     if (batches.warmup.length > 0) {
       // JIT, connection pools, prepared statements and caches fill during the first seconds; the phases measure the steady state.
@@ -288,6 +289,7 @@ async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latenc
     result.error = error instanceof Error ? error.message : String(error);
     log(`[${mode}] FAILED: ${result.error}${service ? `\n--- service output ---\n${service.tail()}` : ''}`);
   } finally {
+    meter?.stop();
     cleanups.delete(interrupted);
     if (service) {
       stopping = true;

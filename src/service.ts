@@ -93,7 +93,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         })
       : createConsoleProvider({ logger }));
 
-  const merchants = merchantCache((id) => db.models.Merchant.findByPk(id));
+  const merchants = merchantCache((id, transaction) => db.models.Merchant.findByPk(id, transaction ? { transaction } : {}));
   const deps: ConversationDeps = { db, clock, ids, logger, dispatcher: queue, metrics, merchants, suppression };
   const deliveryDeps = {
     ...deps,

@@ -101,13 +101,26 @@ export function cpuMeter(servicePids: number[], databaseName: string | null) {
     return { at: Date.now(), machine: machineBusyS(), bench: (usage.user + usage.system) / 1e6, byGroup };
   };
   let start = take();
+  // Processes that end during a phase (pooled database connections closed when idle) would take
+  // their CPU with them: sample every second and keep each one's last reading.
+  const lastSeen = new Map<number, { group: keyof CpuShares; cpuS: number }>();
+  const sample = () => {
+    for (const [pid, entry] of take().byGroup) lastSeen.set(pid, entry);
+  };
+  const sampler = setInterval(sample, 1000);
+  sampler.unref();
   return {
     reset() {
       start = take();
+      lastSeen.clear();
+    },
+    stop() {
+      clearInterval(sampler);
     },
     /** Average cores per group since the last reset. */
     read(): CpuShares {
       const end = take();
+      for (const [pid, entry] of lastSeen) if (!end.byGroup.has(pid)) end.byGroup.set(pid, entry);
       const wallS = (end.at - start.at) / 1000;
       const sums = { service: 0, postgres: 0, redis: 0 };
       for (const [pid, entry] of end.byGroup) {

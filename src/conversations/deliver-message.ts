@@ -37,7 +37,7 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string): Pro
     const loaded = await loadForDelivery(deps, transaction, messageId, now);
     if (!loaded) return { outcome: 'missing' as const };
     const { message } = loaded;
-    const merchant = await deps.merchants.byId(message.merchantId);
+    const merchant = await deps.merchants.byId(message.merchantId, transaction);
     if (!merchant) return { outcome: 'missing' as const };
     const verdict = sendGate(gateInput({ ...loaded, conversation: locked.conversation, customer: locked.customer, merchant, at: now }));
     const log = { merchantId: merchant.id, conversationId: message.conversationId, messageId: message.id, kind: message.kind };

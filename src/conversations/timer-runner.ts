@@ -37,7 +37,7 @@ export async function fireTimer(deps: ConversationDeps, timerId: string, revisio
       { now, timerId, revision, dueBy: new Date(now.getTime() + 1000) },
     );
     if (!timer) return whyNotFired(deps, transaction, timerId, revision);
-    const merchant = await deps.merchants.byId(timer.merchantId);
+    const merchant = await deps.merchants.byId(timer.merchantId, transaction);
     if (!merchant) return 'missing';
     const applied = await applyEvent(
       deps,
