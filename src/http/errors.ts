@@ -1,7 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ConnectionAcquireTimeoutError } from 'sequelize';
 import { ZodError } from 'zod';
 import type { Logger } from 'pino';
 import { AppError, NotFoundError } from '../errors.js';
+
+const BUSY_RETRY_AFTER_S = 5;
 
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
@@ -35,6 +38,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
       res.status(parserError.status).json(errorBody('bad_request', parserError.message ?? 'bad request'));
+      return;
+    }
+    if (error instanceof ConnectionAcquireTimeoutError) {
+      // Overloaded, not broken: every connection is busy. Platforms retry a 503, and Retry-After says when.
+      logger.warn({ method: req.method, path: req.path }, 'database busy; request refused with 503');
+      res.set('Retry-After', String(BUSY_RETRY_AFTER_S));
+      res.status(503).json(errorBody('busy', 'the service is busy; retry shortly'));
       return;
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
