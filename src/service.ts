@@ -101,18 +101,20 @@ export async function startService(config: Config, options: ServiceOptions = {})
     statusCallbackUrl: config.publicBaseUrl ? `${config.publicBaseUrl}/webhooks/twilio/status` : null,
   };
   const runsWorkers = config.role !== 'web';
-  if (runsWorkers) queue.startWorkers(
-    {
-      timer: async (job) => {
-        const outcome = await fireTimer(deps, job.timerId, job.revision);
-        // A job that ran before its time (clocks disagree) fails, so the queue retries it with backoff.
-        if (outcome === 'early') throw new TimerNotDueError(job.timerId);
-        return outcome;
+  if (runsWorkers) {
+    queue.startWorkers(
+      {
+        timer: async (job) => {
+          const outcome = await fireTimer(deps, job.timerId, job.revision);
+          // A job that ran before its time (clocks disagree) fails, so the queue retries it with backoff.
+          if (outcome === 'early') throw new TimerNotDueError(job.timerId);
+          return outcome;
+        },
+        outbox: (job) => deliverMessage(deliveryDeps, job.messageId),
       },
-      outbox: (job) => deliverMessage(deliveryDeps, job.messageId),
-    },
-    { timerConcurrency: 8, outboxConcurrency: 8, maxSendsPerSecond: config.smsMaxPerSecond },
-  );
+      { timerConcurrency: 8, outboxConcurrency: 8, maxSendsPerSecond: config.smsMaxPerSecond },
+    );
+  }
 
   // A send still `sending` after two provider timeouts belongs to a process that died mid-call.
   const reconcileOptions = { sendingStaleAfterMs: config.smsTimeoutMs * 2 + 5000 };
