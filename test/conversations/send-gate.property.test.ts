@@ -23,8 +23,8 @@ import type { MerchantSettings } from '../../src/db/models/merchant.js';
 import { NANP_AREA_CODES } from '../../src/compliance/nanp-area-codes.js';
 import { FEDERAL_WINDOW, parseWindow, type SendingWindow } from '../../src/compliance/quiet-hours.js';
 import { CA_PROVINCE_ZONES, US_STATE_ZONES } from '../../src/compliance/region-zones.js';
-import { holidayOn } from '../../src/compliance/rules/holidays.js';
-import { FEDERAL_RULE, STATE_RULES, type ComplianceRule } from '../../src/compliance/rules/rule-table.js';
+import { FEDERAL_RULE, STATE_RULES } from '../../src/compliance/rules/rule-table.js';
+import { inside, local, ruleAllows } from '../support/rule-oracle.js';
 import { gateInput } from '../../src/conversations/send-facts.js';
 import { sendGate } from '../../src/conversations/send-gate.js';
 
@@ -36,34 +36,6 @@ interface Place {
   zone: string;
   country: string | null;
   region: string | null;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function local(ms: number, zone: string): { date: string; weekday: number; minute: number } {
-  let format = formatters.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short' });
-    formatters.set(zone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(ms).map((part) => [part.type, part.value]));
-  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!);
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday, minute: (Number(parts.hour) % 24) * 60 + Number(parts.minute) };
-}
-
-const inside = (minute: number, window: SendingWindow): boolean => minute >= window.start && minute < window.end;
-
-function ruleAllows(rule: ComplianceRule, zone: string, ms: number): boolean {
-  const here = local(ms, zone);
-  if (here.date < rule.effective) return true;
-  if (rule.noSundays && here.weekday === 0) return false;
-  if (rule.holidays && holidayOn(rule.holidays, here.date)) return false;
-  const window = rule.week[here.weekday];
-  if (!window || !inside(here.minute, window)) return false;
-  if (rule.alsoOnClock) {
-    const fixed = local(ms, rule.alsoOnClock.zone);
-    if (!inside(fixed.minute, rule.week[fixed.weekday] ?? { start: 0, end: 1440 })) return false;
-  }
-  return true;
 }
 
 const countryZones = (country: string): string[] => [...(getCountry(country)?.timezones ?? [])];
