@@ -3,7 +3,7 @@ import type { CartUpdated } from '../domain/cart-event.js';
 import type { MerchantRow } from '../db/models/index.js';
 import { applyEvent } from './apply-event.js';
 import { ensureConversation, lockConversationById, type LockedConversation } from './conversation-lock.js';
-import type { IntakeOutcome, WebhookReceipt } from './deliveries.js';
+import { deliveryParams, RECORD_DELIVERY_SQL, type IntakeOutcome, type WebhookReceipt } from './deliveries.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
 import { candidateZones, factsFor, mergeZones } from './recipient-facts.js';
 import { execute, selectRows, updateCustomer } from './rows.js';
@@ -100,15 +100,11 @@ async function recordDeliveryAndFindCart(
   const [row] = await selectRows<{ recorded: boolean; cartExists: boolean; conversationId: string | null }>(
     deps,
     transaction,
-    `WITH delivery AS (
-       INSERT INTO webhook_events (id, merchant_id, platform, event_id, topic, status, reason, received_at)
-       VALUES (:id, :merchantId, :platform, :eventId, :topic, 'processed', NULL, :receivedAt)
-       ON CONFLICT DO NOTHING
-       RETURNING id),
+    `WITH delivery AS (${RECORD_DELIVERY_SQL}),
      cart AS (SELECT conversation_id FROM abandoned_carts WHERE merchant_id = :merchantId AND checkout_token = :checkoutToken)
      SELECT EXISTS (SELECT 1 FROM delivery) AS recorded, EXISTS (SELECT 1 FROM cart) AS "cartExists",
        (SELECT conversation_id FROM cart) AS "conversationId"`,
-    { id: deps.ids(), merchantId, ...receipt, receivedAt: deps.clock.now(), checkoutToken },
+    { ...deliveryParams(deps, merchantId, receipt, 'processed', null), checkoutToken },
   );
   if (!row) throw new Error('delivery not recorded');
   return { recorded: row.recorded, cart: row.cartExists ? { conversationId: row.conversationId } : null };
