@@ -31,6 +31,17 @@ export interface AuditInfo {
   evidence?: Record<string, unknown>;
 }
 
+/**
+ * What the caller read already, in a round trip it made anyway: applying the
+ * event uses it instead of reading again.
+ */
+export interface Prefetched {
+  /** The conversation's pending timers, as of the caller's read under the conversation lock. */
+  pendingTimers?: TimerData[];
+  /** Carts the event's effects may need. */
+  carts?: CartFacts[];
+}
+
 export interface Applied {
   result: StepResult;
   dispatches: Dispatch[];
@@ -49,13 +60,21 @@ export async function applyEvent(
   merchant: MerchantRow,
   event: ConversationEvent,
   audit: AuditInfo,
+  prefetched: Prefetched = {},
 ): Promise<Applied> {
   const { conversation } = locked;
   const result = step(conversation.snapshot as PersistedConversation, event);
   const dispatches: Dispatch[] = [];
   const ledger: ConsentRecord[] = [];
   const sql = writeBatch(transaction);
-  const scratch: EffectScratch = { dispatches, ledger, carts: cartReader(sql, transaction, deps), timerWritten: false, sql };
+  const scratch: EffectScratch = {
+    dispatches,
+    ledger,
+    carts: cartReader(sql, transaction, deps, prefetched.carts ?? []),
+    // A thread still at version 0 has no timers: they are only ever written by an event, which bumps the version.
+    pendingTimers: conversation.version === 0 ? [] : (prefetched.pendingTimers ?? null),
+    sql,
+  };
   for (const effect of result.effects) {
     await applyEffect(deps, transaction, locked, merchant, event, result, effect, audit, scratch);
   }
@@ -76,8 +95,8 @@ interface EffectScratch {
   dispatches: Dispatch[];
   ledger: ConsentRecord[];
   carts: { get(id: string): Promise<CartFacts | null> };
-  /** Whether an effect of this event has written a timer row already. */
-  timerWritten: boolean;
+  /** The conversation's pending timers as this event has left them so far; null until read. */
+  pendingTimers: TimerData[] | null;
   /** The event's writes, sent together; reads flush them first. */
   sql: WriteBatch;
 }
@@ -87,8 +106,8 @@ interface EffectScratch {
  * its consent evidence. A status change by an earlier effect of the same event
  * does not touch the fields read here.
  */
-function cartReader(sql: WriteBatch, transaction: Transaction, deps: ConversationDeps): EffectScratch['carts'] {
-  const seen = new Map<string, Promise<CartFacts | null>>();
+function cartReader(sql: WriteBatch, transaction: Transaction, deps: ConversationDeps, known: CartFacts[]): EffectScratch['carts'] {
+  const seen = new Map<string, Promise<CartFacts | null>>(known.map((cart) => [cart.id, Promise.resolve(cart)]));
   return {
     get(id) {
       let cart = seen.get(id);
@@ -157,18 +176,12 @@ async function scheduleTimer(
   effect: Extract<Effect, { type: 'schedule_timer' }>,
   scratch: EffectScratch,
 ): Promise<Pick<TimerData, 'id' | 'revision' | 'dueAt'>> {
-  const mayHaveTimers = conversation.version > 0 || scratch.timerWritten;
-  scratch.timerWritten = true;
-  // Timers are only ever written here, by an event that also bumps the version:
-  // a thread still at version 0 has none (unless this very event wrote one),
-  // so a new shopper skips the lookup.
   const pending =
-    !mayHaveTimers
-      ? []
-      : await scratch.sql.read<TimerData>(
-          `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = :conversationId AND status = 'pending'`,
-          { conversationId: conversation.id },
-        );
+    scratch.pendingTimers ??
+    (await scratch.sql.read<TimerData>(
+      `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = :conversationId AND status = 'pending'`,
+      { conversationId: conversation.id },
+    ));
   const same = pending.find((t) => t.kind === effect.kind && t.stepIndex === effect.stepIndex) ?? null;
   const others = pending.filter((t) => t !== same).map((t) => t.id);
   if (others.length > 0) {
@@ -183,6 +196,7 @@ async function scheduleTimer(
       `UPDATE timers SET due_at = :dueAt, revision = :revision, cart_id = :cartId, updated_at = clock_timestamp() WHERE id = :id`,
       { dueAt: effect.dueAt, revision, cartId, id: same.id },
     );
+    scratch.pendingTimers = [{ ...same, revision, cartId, dueAt: effect.dueAt }];
     return { id: same.id, revision, dueAt: effect.dueAt };
   }
   const id = deps.ids();
@@ -191,6 +205,9 @@ async function scheduleTimer(
      VALUES (:id, :merchantId, :conversationId, :cartId, :kind, :stepIndex, :dueAt, 1, 'pending', NULL, clock_timestamp(), clock_timestamp())`,
     { id, merchantId: merchant.id, conversationId: conversation.id, cartId, kind: effect.kind, stepIndex: effect.stepIndex, dueAt: effect.dueAt },
   );
+  scratch.pendingTimers = [
+    { id, merchantId: merchant.id, conversationId: conversation.id, cartId, kind: effect.kind, stepIndex: effect.stepIndex, dueAt: effect.dueAt, revision: 1, status: 'pending' },
+  ];
   return { id, revision: 1, dueAt: effect.dueAt };
 }
 
@@ -215,11 +232,12 @@ async function applyEffect(
       return;
     }
     case 'cancel_timers':
-      if (conversation.version === 0 && !scratch.timerWritten) return; // nothing to cancel, as above
+      if (scratch.pendingTimers?.length === 0) return; // nothing to cancel
       await scratch.sql.write(
         `UPDATE timers SET status = 'cancelled', updated_at = clock_timestamp() WHERE conversation_id = :conversationId AND status = 'pending'`,
         { conversationId: conversation.id },
       );
+      scratch.pendingTimers = [];
       return;
     case 'cancel_messages': {
       const cancelled = await scratch.sql.read<{ id: string }>(

@@ -25,16 +25,19 @@ export async function ingestCartUpdated(
     const delivery = await recordDeliveryAndFindCart(deps, transaction, merchant.id, receipt, event.cart.checkoutToken);
     if (!delivery.recorded) return { status: 'duplicate' };
     const previous = delivery.cart;
-    const conversationId = event.phone
+    const ensured = event.phone
       ? await ensureConversation(deps, transaction, merchant.id, event.phone, {
           firstName: event.cart.firstName,
           timezoneCandidates: mergeZones([], candidateZones(merchant, event.phone, event.cart.addresses)),
         })
       : null;
+    const conversationId = ensured?.id ?? null;
     const formerId = previous?.conversationId && previous.conversationId !== conversationId ? previous.conversationId : null;
-    // Lock order everywhere: conversations (by id when there are two), then their rows.
+    // Lock order everywhere: conversations (by id when there are two), then their rows. A thread
+    // created just now is ours already, and no one else can be waiting for it.
     const locks = new Map<string, LockedConversation>();
-    for (const id of [conversationId, formerId].filter((x): x is string => x !== null).sort()) {
+    if (ensured?.created) locks.set(ensured.id, ensured.created);
+    for (const id of [conversationId, formerId].filter((x): x is string => x !== null && !locks.has(x)).sort()) {
       const locked = await lockConversationById(deps, transaction, id);
       if (locked) locks.set(id, locked);
     }

@@ -10,6 +10,17 @@ export interface LockedConversation {
 }
 
 /**
+ * The thread's id, and its rows when this transaction has just created them:
+ * nobody else can see (or lock) rows before our commit, and a concurrent
+ * writer of the same shopper waits on the unique key, so a new thread is as
+ * good as locked without a locking read.
+ */
+export interface EnsuredConversation {
+  id: string;
+  created: LockedConversation | null;
+}
+
+/**
  * Makes sure the shopper and their thread with this merchant exist, without
  * locking anything: callers that must lock several conversations learn the
  * ids first and then lock in id order.
@@ -21,7 +32,7 @@ export async function ensureConversation(
   phone: string,
   /** What a new shopper starts with, written with the insert rather than by an update after it. */
   profile: { firstName: string | null; timezoneCandidates: string[] } = { firstName: null, timezoneCandidates: [] },
-): Promise<string> {
+): Promise<EnsuredConversation> {
   const now = deps.clock.now();
   const initial = initialConversation();
   // The same two ids as ever, whichever path below uses them.
@@ -50,6 +61,17 @@ export async function ensureConversation(
     { ...fresh, customerId, phoneHmac: deps.suppression.digest(phone), firstName: profile.firstName, zones: JSON.stringify(profile.timezoneCandidates) },
   );
   if (created[0]) {
+    const customer: CustomerData = {
+      id: customerId,
+      merchantId,
+      phone,
+      firstName: profile.firstName,
+      consentStatus: 'none',
+      consentUpdatedAt: null,
+      timezoneCandidates: profile.timezoneCandidates,
+      providerCountry: null,
+      providerState: null,
+    };
     // A phone that opted out (or was erased) comes back as a new shopper: they start opted out,
     // and the machine's opted-out handling keeps every text from them. Rare, so a second statement.
     if (created[0].suppressed) {
@@ -62,9 +84,22 @@ export async function ensureConversation(
          WHERE id = :customerId`,
         { now, customerId },
       );
+      Object.assign(customer, { consentStatus: 'revoked', consentUpdatedAt: now, firstName: null, timezoneCandidates: [] });
       deps.logger.info({ merchantId, customerId }, 'a suppressed phone came back; the shopper starts opted out');
     }
-    return created[0].id;
+    const conversation: ConversationData = {
+      id: fresh.id,
+      merchantId,
+      customerId,
+      phone,
+      state: fresh.state,
+      // As a read would return it: the stored JSON, not the object it came from.
+      snapshot: JSON.parse(fresh.snapshot) as unknown,
+      version: 0,
+      currentCartId: null,
+      needsAgent: false,
+    };
+    return { id: created[0].id, created: { customer, conversation } };
   }
   // Two statements, not one: under READ COMMITTED only a new statement sees a
   // row that a concurrent transaction inserted and committed while we waited.
@@ -86,7 +121,7 @@ export async function ensureConversation(
   );
   const id = rows[0]?.id;
   if (!id) throw new Error('conversation vanished inside its own transaction');
-  return id;
+  return { id, created: null };
 }
 
 /**
@@ -101,8 +136,9 @@ export async function lockConversationByPhone(
   merchantId: string,
   phone: string,
 ): Promise<LockedConversation> {
-  const id = await ensureConversation(deps, transaction, merchantId, phone);
-  const locked = await lockConversationById(deps, transaction, id);
+  const ensured = await ensureConversation(deps, transaction, merchantId, phone);
+  if (ensured.created) return ensured.created;
+  const locked = await lockConversationById(deps, transaction, ensured.id);
   if (!locked) throw new Error('conversation vanished inside its own transaction');
   return locked;
 }

@@ -78,16 +78,12 @@ export type CartFacts = Pick<
   'id' | 'firstName' | 'lineItems' | 'totalMinor' | 'currency' | 'locale' | 'recoveryUrl' | 'consentEvidence' | 'checkoutToken'
 >;
 
+/** The columns of `CartFacts`, read `FROM abandoned_carts`; bigint arrives as text (see database.ts), so the cast. */
+export const CART_FACTS_COLUMNS = `id, first_name AS "firstName", line_items AS "lineItems", total_minor::float8 AS "totalMinor", currency,
+  locale, recovery_url AS "recoveryUrl", consent_evidence AS "consentEvidence", checkout_token AS "checkoutToken"`;
+
 export async function findCartFacts(deps: Db, transaction: Transaction, id: string): Promise<CartFacts | null> {
-  const rows = await selectRows<CartFacts>(
-    deps,
-    transaction,
-    // bigint arrives as text (see database.ts); the model turned it into a number, and so does the cast.
-    `SELECT id, first_name AS "firstName", line_items AS "lineItems", total_minor::float8 AS "totalMinor", currency, locale,
-       recovery_url AS "recoveryUrl", consent_evidence AS "consentEvidence", checkout_token AS "checkoutToken"
-     FROM abandoned_carts WHERE id = :id`,
-    { id },
-  );
+  const rows = await selectRows<CartFacts>(deps, transaction, `SELECT ${CART_FACTS_COLUMNS} FROM abandoned_carts WHERE id = :id`, { id });
   return rows[0] ?? null;
 }
 
