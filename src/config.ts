@@ -28,7 +28,15 @@ const EnvSchema = z
     PORT: z.preprocess(emptyToUndefined, port.optional()).transform((value) => value ?? 3000),
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
     DATABASE_URL: optionalUrl,
-    REDIS_URL: optionalUrl,
+    // redis:// and rediss:// as ioredis reads them; unix:///path/redis.sock?db=N for a server on this host.
+    REDIS_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .url()
+        .refine((url) => ['redis:', 'rediss:', 'unix:'].includes(new URL(url).protocol), 'must be a redis://, rediss:// or unix:// URL')
+        .refine((url) => new URL(url).protocol !== 'unix:' || /^\d*$/.test(new URL(url).searchParams.get('db') ?? ''), 'db must be a whole number')
+        .optional(),
+    ),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.data')),
     PUBLIC_BASE_URL: optionalUrl,
     ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),

@@ -164,6 +164,14 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ DATA_RETENTION_DAYS: '365' }).dataRetentionDays, 365);
   });
 
+  it('REDIS_URL takes redis://, rediss:// and a unix:// socket URL, and names anything else', () => {
+    for (const url of ['redis://127.0.0.1:6379/2', 'rediss://cache.example.com:6380', 'unix:///run/redis/redis.sock?db=3']) {
+      assert.equal(loadConfig({ REDIS_URL: url }).redisUrl, url);
+    }
+    assert.deepEqual(problemsOf({ REDIS_URL: 'http://127.0.0.1:6379' }).variables, ['REDIS_URL']);
+    assert.deepEqual(problemsOf({ REDIS_URL: 'unix:///run/redis/redis.sock?db=two' }).variables, ['REDIS_URL']);
+  });
+
   it('a DATABASE_URL that is not a URL is named', () => {
     const env = { DATABASE_URL: 'not a url', ADMIN_TOKEN: GOOD_ADMIN_TOKEN, SECRETS_KEY: GOOD_SECRETS_KEY };
     assert.deepEqual(problemsOf(env).variables, ['DATABASE_URL']);

@@ -3,12 +3,17 @@
  * so that FLUSHALL or a crash in one test never touches another test file's data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from './service-process.js';
 
 export interface PrivateRedis {
   url: string;
   port: number;
+  /** `unix:///…/redis.sock` when started with `unixSocket`, else null. */
+  socketUrl: string | null;
   /** A client on the private server, for inspection (created lazily, closed by `stop()`). */
   client(): Redis;
   flushall(): Promise<void>;
@@ -26,22 +31,27 @@ process.once('exit', () => {
 });
 
 /** Starts a private server; a port taken between choosing and binding it means another try. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(options: { unixSocket?: boolean } = {}): Promise<PrivateRedis> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startOnce();
+      return await startOnce(options.unixSocket ?? false);
     } catch (error) {
       if (attempt >= 3) throw error;
     }
   }
 }
 
-async function startOnce(): Promise<PrivateRedis> {
+async function startOnce(unixSocket: boolean): Promise<PrivateRedis> {
   const port = await freePort();
   const chunks: string[] = [];
+  const socketDir = unixSocket ? mkdtempSync(join(tmpdir(), 'cartrescue-redis-')) : null;
+  const socketPath = socketDir ? join(socketDir, 'redis.sock') : null;
   const server: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+    [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      ...(socketPath ? ['--unixsocket', socketPath, '--unixsocketperm', '700'] : []),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   live.add(server);
@@ -89,6 +99,7 @@ async function startOnce(): Promise<PrivateRedis> {
   return {
     url,
     port,
+    socketUrl: socketPath ? `unix://${socketPath}` : null,
     client,
     async flushall() {
       await client().flushall();
@@ -102,6 +113,7 @@ async function startOnce(): Promise<PrivateRedis> {
         server.kill('SIGKILL');
         await exited;
       }
+      if (socketDir) rmSync(socketDir, { recursive: true, force: true });
     },
     output: () => chunks.join(''),
   };
