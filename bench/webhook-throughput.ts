@@ -24,7 +24,9 @@
  * instead of one process doing both; default 0), --pg-socket DIR (Redis mode:
  * reach PostgreSQL through its Unix socket in DIR rather than TCP),
  * --worker-nice N (with --workers: run the workers at that nice level, so
- * webhook answers come first when the machine is saturated).
+ * webhook answers come first when the machine is saturated), --redis-socket
+ * (Redis mode: a Redis of the bench's own, reached through its Unix socket
+ * like PostgreSQL with --pg-socket, instead of the machine's over TCP).
  */
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
@@ -87,9 +89,10 @@ const args = {
   warmup: Number(flag('warmup', '1000')),
   workerNice: Number(flag('worker-nice', '0')),
   pgSocket: flag('pg-socket', ''),
+  redisSocket: process.argv.includes('--redis-socket'),
 };
 if (process.argv.includes('--help') || !['redis', 'embedded', 'both'].includes(args.mode) || !(args.count > 0) || !(args.rate > 0) || !(args.e2eCount >= 0) || !(args.workers >= 0)) {
-  process.stderr.write('usage: webhook-throughput.ts [--mode redis|embedded|both] [--count N] [--rate R] [--e2e-count N] [--concurrency C] [--workers N] [--pg-socket DIR]\n');
+  process.stderr.write('usage: webhook-throughput.ts [--mode redis|embedded|both] [--count N] [--rate R] [--e2e-count N] [--concurrency C] [--workers N] [--pg-socket DIR] [--redis-socket]\n');
   process.exit(2);
 }
 const modes: Mode[] = args.mode === 'both' ? ['redis', 'embedded'] : [args.mode as Mode];
@@ -205,7 +208,7 @@ async function runPhase(
 }
 
 async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latency: PreparedCheckout[]; throughput: PreparedCheckout[] }): Promise<ModeResult> {
-  const environment = await prepareMode(mode, log, { redisDb: args.redisDb });
+  const environment = await prepareMode(mode, log, { redisDb: args.redisDb, redisSocket: args.redisSocket });
   const result: ModeResult = {
     mode,
     setup: environment.describe,
@@ -283,8 +286,9 @@ async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latenc
       if (environment.env.DATABASE_URL) await analyze(environment.env.DATABASE_URL);
       await sleep(3000);
     }
-    result.afterGc.beforePhase1 = await service.probeMemory();
+    // As is first, then after a full GC, in the same order as after the settle: both figures compare like with like.
     result.rssMb.beforePhase1 = service.rssMb();
+    result.afterGc.beforePhase1 = await service.probeMemory();
     log(`[${mode}] service pid ${service.pid} at ${service.url}, rss ${result.rssMb.beforePhase1?.toFixed(1)} MB; phase 1: ${batches.latency.length} checkouts at ${args.rate}/s`);
     result.phase1 = await runPhase(`${mode} p1`, service, watch, batches.latency, (send, p) => openLoop(batches.latency.length, args.rate, send, p), merchantId, result.rssMb, meter);
     result.rssMb.afterPhase1 = service.rssMb();

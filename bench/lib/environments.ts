@@ -12,6 +12,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { startPrivateRedis } from '../../test/support/private-redis.js';
 import { createTestDatabase } from '../../test/support/test-database.js';
 
 export type Mode = 'redis' | 'embedded';
@@ -63,8 +64,34 @@ function secrets() {
   return { adminToken, env: { ADMIN_TOKEN: adminToken, SECRETS_KEY: randomBytes(32).toString('base64') } };
 }
 
-export async function prepareMode(mode: Mode, log: (line: string) => void, options: { redisDb: number | null } = { redisDb: null }): Promise<ModeEnvironment> {
+export interface PrepareOptions {
+  redisDb: number | null;
+  /** Run a Redis of the bench's own and reach it through its Unix socket, as a service on the same host would. */
+  redisSocket: boolean;
+}
+
+export async function prepareMode(
+  mode: Mode,
+  log: (line: string) => void,
+  options: PrepareOptions = { redisDb: null, redisSocket: false },
+): Promise<ModeEnvironment> {
   const { adminToken, env } = secrets();
+  if (mode === 'redis' && options.redisSocket) {
+    const redis = await startPrivateRedis({ unixSocket: true });
+    const database = await createTestDatabase('bench');
+    const redisUrl = redis.socketUrl!;
+    return {
+      mode,
+      adminToken,
+      env: { ...env, DATABASE_URL: database.url, REDIS_URL: redisUrl },
+      databaseName: database.name,
+      describe: `PostgreSQL database ${database.name} on the machine's server, BullMQ on a Redis of the bench's own at ${redisUrl}`,
+      async cleanup() {
+        await database.drop();
+        await redis.stop();
+      },
+    };
+  }
   if (mode === 'redis') {
     const runId = `${process.pid}-${randomBytes(4).toString('hex')}`;
     const db = await claimRedisDb(runId, options.redisDb, log);

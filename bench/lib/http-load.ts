@@ -26,10 +26,26 @@ export interface LoadProgress {
 
 export type Send = (index: number) => Promise<number>;
 
+class ReusedSocketReset extends Error {}
+
 export function createClient(baseUrl: string, maxSockets = 256) {
   const agent = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
   const base = new URL(baseUrl);
-  function post(path: string, headers: Record<string, string>, body: Buffer): Promise<number> {
+  /**
+   * A kept-alive socket the server closes just as a request goes out on it
+   * resets; the request never reached the service, so it is sent once more
+   * on a new socket (as Node's documentation advises, and as a platform's
+   * webhook sender would retry).
+   */
+  async function post(path: string, headers: Record<string, string>, body: Buffer): Promise<number> {
+    try {
+      return await postOnce(path, headers, body);
+    } catch (error) {
+      if (!(error instanceof ReusedSocketReset)) throw error;
+      return postOnce(path, headers, body);
+    }
+  }
+  function postOnce(path: string, headers: Record<string, string>, body: Buffer): Promise<number> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -47,7 +63,9 @@ export function createClient(baseUrl: string, maxSockets = 256) {
         },
       );
       req.setTimeout(30_000, () => req.destroy(new Error('timeout after 30 s')));
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        reject(req.reusedSocket && error.code === 'ECONNRESET' ? new ReusedSocketReset(error.message) : error);
+      });
       req.end(body);
     });
   }
