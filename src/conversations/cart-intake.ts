@@ -2,7 +2,7 @@ import type { Transaction } from 'sequelize';
 import type { CartUpdated } from '../domain/cart-event.js';
 import type { MerchantRow } from '../db/models/index.js';
 import { applyEvent } from './apply-event.js';
-import { ensureConversation, lockConversationById, type LockedConversation } from './conversation-lock.js';
+import { createdThread, existingThread, lockConversationById, newThread, newThreadCtes, type LockedConversation, type NewThread } from './conversation-lock.js';
 import { deliveryParams, RECORD_DELIVERY_SQL, type IntakeOutcome, type WebhookReceipt } from './deliveries.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
 import { candidateZones, factsFor, mergeZones } from './recipient-facts.js';
@@ -22,15 +22,20 @@ export async function ingestCartUpdated(
   receipt: WebhookReceipt,
 ): Promise<IntakeOutcome> {
   return inTransaction(deps, async (transaction, dispatches) => {
-    const delivery = await recordDeliveryAndFindCart(deps, transaction, merchant.id, receipt, event.cart.checkoutToken);
-    if (!delivery.recorded) return { status: 'duplicate' };
-    const previous = delivery.cart;
-    const ensured = event.phone
-      ? await ensureConversation(deps, transaction, merchant.id, event.phone, {
+    const thread = event.phone
+      ? newThread(deps, merchant.id, event.phone, {
           firstName: event.cart.firstName,
           timezoneCandidates: mergeZones([], candidateZones(merchant, event.phone, event.cart.addresses)),
         })
       : null;
+    const delivery = await recordDeliveryAndFindCart(deps, transaction, merchant.id, receipt, event.cart.checkoutToken, thread);
+    if (!delivery.recorded) return { status: 'duplicate' };
+    const previous = delivery.cart;
+    const ensured = !thread
+      ? null
+      : delivery.created
+        ? await createdThread(deps, transaction, thread, delivery.created.suppressed)
+        : await existingThread(deps, transaction, thread);
     const conversationId = ensured?.id ?? null;
     const formerId = previous?.conversationId && previous.conversationId !== conversationId ? previous.conversationId : null;
     // Lock order everywhere: conversations (by id when there are two), then their rows. A thread
@@ -91,7 +96,9 @@ export async function ingestCartUpdated(
 /**
  * Records the delivery once (false for a duplicate event id: one effect) and,
  * in the same round trip, finds the thread that owns this checkout today, if
- * any; read without a lock (locks come in order, later).
+ * any (read without a lock: locks come in order, later), and creates the
+ * shopper and their thread when the checkout has a phone we have never seen
+ * (only for a delivery recorded now: a duplicate writes nothing).
  */
 async function recordDeliveryAndFindCart(
   deps: ConversationDeps,
@@ -99,18 +106,25 @@ async function recordDeliveryAndFindCart(
   merchantId: string,
   receipt: WebhookReceipt,
   checkoutToken: string,
-): Promise<{ recorded: boolean; cart: { conversationId: string | null } | null }> {
-  const [row] = await selectRows<{ recorded: boolean; cartExists: boolean; conversationId: string | null }>(
+  thread: NewThread | null,
+): Promise<{ recorded: boolean; cart: { conversationId: string | null } | null; created: { suppressed: boolean } | null }> {
+  const [row] = await selectRows<{ recorded: boolean; cartExists: boolean; conversationId: string | null; created: boolean; suppressed: boolean | null }>(
     deps,
     transaction,
     `WITH delivery AS (${RECORD_DELIVERY_SQL}),
      cart AS (SELECT conversation_id FROM abandoned_carts WHERE merchant_id = :merchantId AND checkout_token = :checkoutToken)
+     ${thread ? `, ${newThreadCtes('EXISTS (SELECT 1 FROM delivery)')}` : ''}
      SELECT EXISTS (SELECT 1 FROM delivery) AS recorded, EXISTS (SELECT 1 FROM cart) AS "cartExists",
-       (SELECT conversation_id FROM cart) AS "conversationId"`,
-    { ...deliveryParams(deps, merchantId, receipt, 'processed', null), checkoutToken },
+       (SELECT conversation_id FROM cart) AS "conversationId",
+       ${thread ? 'EXISTS (SELECT 1 FROM conversation) AS created, (SELECT suppressed FROM customer) AS suppressed' : 'false AS created, NULL AS suppressed'}`,
+    { ...thread?.params, ...deliveryParams(deps, merchantId, receipt, 'processed', null), checkoutToken },
   );
   if (!row) throw new Error('delivery not recorded');
-  return { recorded: row.recorded, cart: row.cartExists ? { conversationId: row.conversationId } : null };
+  return {
+    recorded: row.recorded,
+    cart: row.cartExists ? { conversationId: row.conversationId } : null,
+    created: row.created ? { suppressed: row.suppressed === true } : null,
+  };
 }
 
 /** The checkout without anything that says who bought what: totals, currency and tokens stay. */
