@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       twilioAuthToken: null,
       logLevel: 'info',
       reconcileIntervalMs: 60_000,
+      ledgerSealIntervalMs: 1_000,
       smsTimeoutMs: 10_000,
       smsMaxPerSecond: 100,
       shutdownGraceMs: 10_000,
@@ -162,6 +163,12 @@ describe('loadConfig', () => {
     assert.deepEqual(problemsOf({ DATA_RETENTION_DAYS: '7' }).variables, ['DATA_RETENTION_DAYS']);
     assert.deepEqual(problemsOf({ DATA_RETENTION_DAYS: 'forever' }).variables, ['DATA_RETENTION_DAYS']);
     assert.equal(loadConfig({ DATA_RETENTION_DAYS: '365' }).dataRetentionDays, 365);
+  });
+
+  it('LEDGER_SEAL_INTERVAL_MS below 50 or not a whole number is named', () => {
+    assert.deepEqual(problemsOf({ LEDGER_SEAL_INTERVAL_MS: '10' }).variables, ['LEDGER_SEAL_INTERVAL_MS']);
+    assert.deepEqual(problemsOf({ LEDGER_SEAL_INTERVAL_MS: 'often' }).variables, ['LEDGER_SEAL_INTERVAL_MS']);
+    assert.equal(loadConfig({ LEDGER_SEAL_INTERVAL_MS: '250' }).ledgerSealIntervalMs, 250);
   });
 
   it('a DATABASE_URL that is not a URL is named', () => {
