@@ -58,6 +58,7 @@ const EnvSchema = z
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),
     RECONCILE_INTERVAL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(60)),
+    LEDGER_SEAL_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50, 'must be at least 50').default(1000)),
     SMS_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(10_000)),
     SMS_MAX_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(100)),
     SHUTDOWN_GRACE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(10_000)),
@@ -106,6 +107,8 @@ export interface Config {
   twilioAuthToken: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   reconcileIntervalMs: number;
+  /** How often the workers seal new consent entries into their merchant's chain. */
+  ledgerSealIntervalMs: number;
   smsTimeoutMs: number;
   /** The provider's sending speed: texts handed over per second at most. */
   smsMaxPerSecond: number;
@@ -157,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     twilioAuthToken: e.TWILIO_AUTH_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
+    ledgerSealIntervalMs: e.LEDGER_SEAL_INTERVAL_MS,
     smsTimeoutMs: e.SMS_TIMEOUT_MS,
     smsMaxPerSecond: e.SMS_MAX_PER_SECOND,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -4,6 +4,7 @@ import { systemClock, uuidGenerator, type Clock, type IdGenerator } from './cloc
 import type { Config } from './config.js';
 import { deliverMessage } from './conversations/deliver-message.js';
 import type { ConversationDeps } from './conversations/deps.js';
+import { sealAll, type SealReport } from './conversations/ledger-sealer.js';
 import { merchantCache } from './conversations/merchant-cache.js';
 import { reconcile } from './conversations/reconciler.js';
 import { applyRetention } from './conversations/retention.js';
@@ -42,6 +43,8 @@ export interface Service {
   adminTokenGenerated: boolean;
   deps: ConversationDeps;
   reconcileNow(): Promise<unknown>;
+  /** Seals every consent entry committed so far (after any pass already running). */
+  sealLedgerNow(): Promise<SealReport>;
   close(): Promise<void>;
 }
 
@@ -130,6 +133,26 @@ export async function startService(config: Config, options: ServiceOptions = {})
       });
   };
   if (runsWorkers) await reconcileNow();
+  // Consent entries are chained after commit, where the workers run; one pass at a time.
+  let sealing: Promise<SealReport> | null = null;
+  const sealPass = (): Promise<SealReport> => {
+    const pass = sealAll(deps).finally(() => {
+      if (sealing === pass) sealing = null;
+    });
+    sealing = pass;
+    return pass;
+  };
+  const sealLedgerNow = async (): Promise<SealReport> => {
+    while (sealing) await sealing.catch(() => undefined);
+    return sealPass();
+  };
+  const sealTick = () => {
+    if (sealing || !runsWorkers) return;
+    sealPass().catch((error: unknown) => logger.error({ err: error }, 'consent ledger sealing failed'));
+  };
+  sealTick();
+  const sealTimer = setInterval(sealTick, config.ledgerSealIntervalMs);
+  sealTimer.unref();
   // The retention job runs where the workers run: once shortly after start, then daily.
   let retaining: Promise<unknown> | null = null;
   const retentionTick = () => {
@@ -177,13 +200,16 @@ export async function startService(config: Config, options: ServiceOptions = {})
     adminTokenGenerated: local.generated,
     deps,
     reconcileNow,
+    sealLedgerNow,
     close() {
       closing ??= (async () => {
         draining = true;
         clearInterval(reconcileTimer);
         clearTimeout(retentionStart);
         clearInterval(retentionTimer);
+        clearInterval(sealTimer);
         if (reconciling) await reconciling;
+        if (sealing) await sealing.catch(() => undefined);
         if (retaining) await retaining;
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       twilioAuthToken: null,
       logLevel: 'info',
       reconcileIntervalMs: 60_000,
+      ledgerSealIntervalMs: 1_000,
       smsTimeoutMs: 10_000,
       smsMaxPerSecond: 100,
       shutdownGraceMs: 10_000,
@@ -170,6 +171,12 @@ describe('loadConfig', () => {
     }
     assert.deepEqual(problemsOf({ REDIS_URL: 'http://127.0.0.1:6379' }).variables, ['REDIS_URL']);
     assert.deepEqual(problemsOf({ REDIS_URL: 'unix:///run/redis/redis.sock?db=two' }).variables, ['REDIS_URL']);
+  });
+
+  it('LEDGER_SEAL_INTERVAL_MS below 50 or not a whole number is named', () => {
+    assert.deepEqual(problemsOf({ LEDGER_SEAL_INTERVAL_MS: '10' }).variables, ['LEDGER_SEAL_INTERVAL_MS']);
+    assert.deepEqual(problemsOf({ LEDGER_SEAL_INTERVAL_MS: 'often' }).variables, ['LEDGER_SEAL_INTERVAL_MS']);
+    assert.equal(loadConfig({ LEDGER_SEAL_INTERVAL_MS: '250' }).ledgerSealIntervalMs, 250);
   });
 
   it('a DATABASE_URL that is not a URL is named', () => {

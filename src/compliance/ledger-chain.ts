@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /**
- * The consent ledger is tamper-evident: each entry carries the hash of the
- * merchant's previous entry, and its own hash covers its content and that
- * link. Changing, removing or reordering any entry breaks every link after it.
+ * The consent ledger is tamper-evident: each entry's link in its merchant's
+ * chain carries the hash of the previous link, and its own hash covers the
+ * entry's content and that link. Changing, removing or reordering any chained
+ * entry breaks every link after it.
  */
 export interface LedgerEntryContent {
   merchantId: string;
@@ -37,18 +38,6 @@ export function entryHash(content: LedgerEntryContent, prevHash: string | null):
   return createHash('sha256').update(hashedPayload(content, prevHash)).digest('hex');
 }
 
-/**
- * The hashed text split around the link, so a writer that learns the
- * previous hash only inside the database can finish the hash there:
- * `sha256(head + JSON.stringify(prevHash ?? GENESIS) + tail)` equals `entryHash`.
- */
-export function entryHashParts(content: LedgerEntryContent): { head: string; tail: string } {
-  const marker = `link-${randomUUID()}`;
-  const [head, tail, ...rest] = hashedPayload(content, marker).split(JSON.stringify(marker));
-  if (head === undefined || tail === undefined || rest.length > 0) throw new Error('ledger entry could not be split at its link');
-  return { head, tail };
-}
-
 function hashedPayload(content: LedgerEntryContent, prevHash: string | null): string {
   return canonicalJson({
     merchantId: content.merchantId,
@@ -61,19 +50,57 @@ function hashedPayload(content: LedgerEntryContent, prevHash: string | null): st
   });
 }
 
-export type ChainVerdict =
-  | { ok: true; entries: number }
-  | { ok: false; entries: number; brokenAt: string; reason: 'content_changed' | 'link_broken' };
+export type ChainBreak = 'content_changed' | 'link_broken' | 'not_chained';
 
-/** Walks one merchant's entries in order and reports the first broken link. */
-export function verifyChain(entries: readonly ChainedEntry[]): ChainVerdict {
+/** `entries` were walked in the chain; `pending` wait to be sealed into it. */
+export type ChainVerdict =
+  | { ok: true; entries: number; pending: number }
+  | { ok: false; entries: number; pending: number; brokenAt: string; reason: ChainBreak };
+
+/**
+ * The entries outside the chain. Queued ones are merely not sealed yet; one
+ * that is neither chained nor queued was taken out of the queue, and would
+ * otherwise never be covered by any hash.
+ */
+export interface OutsideChain {
+  pending: number;
+  /** Ids of entries neither chained nor queued, oldest first. */
+  unchained: readonly string[];
+}
+
+const NOTHING_OUTSIDE: OutsideChain = { pending: 0, unchained: [] };
+
+/**
+ * Walks one merchant's chain in order and reports the first broken link; an
+ * intact chain is still broken when an entry was kept out of it.
+ */
+export function verifyChain(entries: readonly ChainedEntry[], outside: OutsideChain = NOTHING_OUTSIDE): ChainVerdict {
+  const counts = { entries: entries.length, pending: outside.pending };
   let previous: string | null = null;
   for (const entry of entries) {
-    if (entry.prevHash !== previous) return { ok: false, entries: entries.length, brokenAt: entry.id, reason: 'link_broken' };
-    if (entryHash(entry, entry.prevHash) !== entry.hash) {
-      return { ok: false, entries: entries.length, brokenAt: entry.id, reason: 'content_changed' };
-    }
+    if (entry.prevHash !== previous) return { ok: false, ...counts, brokenAt: entry.id, reason: 'link_broken' };
+    if (entryHash(entry, entry.prevHash) !== entry.hash) return { ok: false, ...counts, brokenAt: entry.id, reason: 'content_changed' };
     previous = entry.hash;
   }
-  return { ok: true, entries: entries.length };
+  const [unchained] = outside.unchained;
+  if (unchained !== undefined) return { ok: false, ...counts, brokenAt: unchained, reason: 'not_chained' };
+  return { ok: true, ...counts };
+}
+
+export interface Link<T> {
+  entry: T;
+  prevHash: string | null;
+  hash: string;
+}
+
+/** Links `entries`, in the order given, after the chain's current head (null for an empty chain). */
+export function linkAfter<T extends LedgerEntryContent>(head: string | null, entries: readonly T[]): Link<T>[] {
+  const links: Link<T>[] = [];
+  let prevHash = head;
+  for (const entry of entries) {
+    const hash = entryHash(entry, prevHash);
+    links.push({ entry, prevHash, hash });
+    prevHash = hash;
+  }
+  return links;
 }

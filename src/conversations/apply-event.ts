@@ -79,10 +79,8 @@ export async function applyEvent(
     await applyEffect(deps, transaction, locked, merchant, event, result, effect, audit, scratch);
   }
   await saveConversation(sql, merchant, conversation, event, result, audit);
+  await appendConsent(sql, ledger);
   await sql.flush();
-  // Last, because appending takes the merchant's ledger lock until commit: the
-  // shorter that lock is held, the more conversations of one merchant proceed at once.
-  for (const record of ledger) await appendConsent(deps, transaction, record);
   deps.logger.debug(
     { merchantId: merchant.id, conversationId: conversation.id, event: event.type, from: result.before, to: result.state },
     'conversation event applied',
@@ -93,6 +91,7 @@ export async function applyEvent(
 /** What the effects of one event collect as they go. */
 interface EffectScratch {
   dispatches: Dispatch[];
+  /** Consent entries, appended together with the event's writes (one statement keeps their order). */
   ledger: ConsentRecord[];
   carts: { get(id: string): Promise<CartFacts | null> };
   /** The conversation's pending timers as this event has left them so far; null until read. */

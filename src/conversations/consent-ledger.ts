@@ -1,6 +1,7 @@
-import type { Transaction } from 'sequelize';
-import { queryIn } from '../db/sql.js';
-import { entryHashParts, GENESIS, verifyChain, type ChainVerdict } from '../compliance/ledger-chain.js';
+import { Transaction } from 'sequelize';
+import { queryAlone, queryIn } from '../db/sql.js';
+import type { WriteBatch } from '../db/write-batch.js';
+import { verifyChain, type ChainedEntry, type ChainVerdict } from '../compliance/ledger-chain.js';
 import type { ConsentChange, ConsentSource } from '../compliance/consent.js';
 import type { ConversationDeps } from './deps.js';
 
@@ -15,54 +16,85 @@ export interface ConsentRecord {
 }
 
 /**
- * Appends one entry to the merchant's chained ledger. A transaction-scoped
- * advisory lock per merchant makes appends take turns, so two concurrent
- * writers never link to the same predecessor (a unique index backs this up).
+ * Appends entries to the merchant's ledger, queued with the caller's other
+ * writes. No lock and no hash here: the database queues every new entry for
+ * the sealer, which links it into the merchant's chain after commit, so
+ * consent changes of one merchant no longer wait for each other.
+ *
+ * One statement for all of them: writes queued in one batch run in no
+ * guaranteed order, and the entries' ids must follow the order they happened in.
  */
-export async function appendConsent(
-  deps: Pick<ConversationDeps, 'db'>,
-  transaction: Transaction,
-  record: ConsentRecord,
-): Promise<AppendedConsent> {
-  await queryIn(transaction, 'SELECT pg_advisory_xact_lock(hashtext(:key))', { key: `consent-ledger:${record.merchantId}` });
-  // Its own statement, after the lock: only a new statement sees the entry the previous holder committed.
-  // The link is read and the hash finished inside it, so an append is two round trips.
-  const { head, tail } = entryHashParts(record);
-  const [row] = await queryIn<AppendedConsent>(
-    transaction,
-    `WITH link AS (SELECT (SELECT hash FROM consent_events WHERE merchant_id = :merchantId ORDER BY id DESC LIMIT 1) AS prev)
-     INSERT INTO consent_events (merchant_id, customer_id, phone, change, source, evidence, at, prev_hash, hash, created_at)
-     SELECT :merchantId, :customerId, :phone, :change, :source, :evidence::jsonb, :at, link.prev,
-       encode(sha256(convert_to(:head || '"' || coalesce(link.prev, :genesis) || '"' || :tail, 'UTF8')), 'hex'), clock_timestamp()
-     FROM link
-     RETURNING id, prev_hash AS "prevHash", hash`,
-    { ...record, evidence: JSON.stringify(record.evidence), head, tail, genesis: GENESIS },
+export async function appendConsent(sql: WriteBatch, records: readonly ConsentRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await sql.write(
+    `INSERT INTO consent_events (merchant_id, customer_id, phone, change, source, evidence, at, created_at)
+     SELECT (r->>'merchantId')::uuid, (r->>'customerId')::uuid, r->>'phone', r->>'change', r->>'source', r->'evidence',
+       (r->>'at')::timestamptz, clock_timestamp()
+     FROM jsonb_array_elements(:records::jsonb) WITH ORDINALITY AS x(r, n)
+     ORDER BY n`,
+    { records: JSON.stringify(records) },
   );
-  if (!row) throw new Error('consent entry not written');
-  return row;
 }
 
-/** What an append wrote: the entry's id and its link in the chain. */
-export interface AppendedConsent {
+/** An entry as the merchant sees it: its link is null until the sealer has chained it. */
+export interface LedgerEntry {
   id: string;
+  at: Date;
+  phone: string;
+  change: ConsentChange;
+  source: ConsentSource;
+  evidence: Record<string, unknown>;
   prevHash: string | null;
-  hash: string;
+  hash: string | null;
 }
 
-/** Re-computes a merchant's whole chain; the first broken link is what a dispute needs to know. */
+/** A phone's entries at one merchant, oldest first; `null` reads outside any transaction. */
+export async function consentHistory(
+  deps: Pick<ConversationDeps, 'db'>,
+  transaction: Transaction | null,
+  merchantId: string,
+  phone: string,
+): Promise<LedgerEntry[]> {
+  const sql = `SELECT e.id, e.at, e.phone, e.change, e.source, e.evidence, c.prev_hash AS "prevHash", c.hash
+    FROM consent_events e LEFT JOIN consent_chain c ON c.event_id = e.id
+    WHERE e.merchant_id = :merchantId AND e.phone = :phone
+    ORDER BY e.id`;
+  const params = { merchantId, phone };
+  return transaction ? queryIn<LedgerEntry>(transaction, sql, params) : queryAlone<LedgerEntry>(deps.db.sequelize, sql, params);
+}
+
+/**
+ * Re-computes a merchant's whole chain; the first broken link is what a
+ * dispute needs to know. Entries waiting for the sealer are counted, not
+ * sealed: verifying never writes. It reads from one snapshot, so an entry the
+ * sealer moves from the queue into the chain meanwhile is seen in one place.
+ */
 export async function verifyLedger(deps: Pick<ConversationDeps, 'db'>, merchantId: string): Promise<ChainVerdict> {
-  const rows = await deps.db.models.ConsentEvent.findAll({ where: { merchantId }, order: [['id', 'ASC']] });
-  return verifyChain(
-    rows.map((row) => ({
-      id: String(row.id),
-      merchantId: row.merchantId,
-      phone: row.phone,
-      change: row.change,
-      source: row.source,
-      evidence: row.evidence,
-      at: row.at,
-      prevHash: row.prevHash,
-      hash: row.hash,
-    })),
-  );
+  const options = { isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ, readOnly: true };
+  return deps.db.sequelize.transaction(options, async (transaction) => {
+    const chain = await queryIn<ChainedEntry>(
+      transaction,
+      `SELECT e.id, e.merchant_id AS "merchantId", e.phone, e.change, e.source, e.evidence, e.at, c.prev_hash AS "prevHash", c.hash
+       FROM consent_chain c JOIN consent_events e ON e.id = c.event_id
+       WHERE c.merchant_id = :merchantId
+       ORDER BY c.seq`,
+      { merchantId },
+    );
+    const [queued] = await queryIn<{ pending: string }>(
+      transaction,
+      'SELECT count(*) AS pending FROM consent_unsealed WHERE merchant_id = :merchantId',
+      { merchantId },
+    );
+    // Neither chained nor queued: taken out of the queue, so no seal would ever cover it.
+    const unchained = await queryIn<{ id: string }>(
+      transaction,
+      `SELECT e.id FROM consent_events e
+       WHERE e.merchant_id = :merchantId
+         AND NOT EXISTS (SELECT 1 FROM consent_chain c WHERE c.event_id = e.id)
+         AND NOT EXISTS (SELECT 1 FROM consent_unsealed u WHERE u.event_id = e.id)
+       ORDER BY e.id`,
+      { merchantId },
+    );
+    return verifyChain(chain, { pending: Number(queued?.pending ?? 0), unchained: unchained.map((row) => row.id) });
+  });
 }

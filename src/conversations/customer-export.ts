@@ -1,6 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
 import type { ConversationDeps } from './deps.js';
 import type { PersistedConversation } from '../machines/step.js';
+import { consentHistory } from './consent-ledger.js';
 import { findSuppression } from './suppressions.js';
 
 /**
@@ -47,7 +48,7 @@ export async function exportCustomer(
       order: [['createdAt', 'ASC']],
       transaction: t,
     }),
-    models.ConsentEvent.findAll({ where: { merchantId, phone }, order: [['id', 'ASC']], transaction: t }),
+    consentHistory(deps, transaction, merchantId, phone),
     findSuppression(deps, transaction, merchantId, phone),
   ]);
   if (!customer && carts.length === 0 && ledger.length === 0 && !suppression) return null;
@@ -140,7 +141,7 @@ export async function exportCustomer(
       firedAt: timer.firedAt,
     })),
     consentLedger: shown.map((entry) => ({
-      id: String(entry.id),
+      id: entry.id,
       at: entry.at,
       change: entry.change,
       source: entry.source,

@@ -1,5 +1,6 @@
 import type { Transaction } from 'sequelize';
 import type { ConsentSource } from '../compliance/consent.js';
+import { writeBatch } from '../db/write-batch.js';
 import { appendConsent } from './consent-ledger.js';
 import type { ConversationDeps } from './deps.js';
 import { execute, lockConversationRows, selectRows } from './rows.js';
@@ -110,16 +111,19 @@ export async function erasePhone(
   }
 
   await suppressPhone(deps, transaction, merchantId, phone, 'erased', now);
-  // Last, as everywhere: appending holds the merchant's ledger lock until commit.
-  await appendConsent(deps, transaction, {
-    merchantId,
-    customerId: customer?.id ?? null,
-    phone,
-    change: 'erased',
-    source: request.source,
-    evidence: { ...request.evidence, previous: customer?.consentStatus ?? null, erased: counts },
-    at: now,
-  });
+  const ledger = writeBatch(transaction);
+  await appendConsent(ledger, [
+    {
+      merchantId,
+      customerId: customer?.id ?? null,
+      phone,
+      change: 'erased',
+      source: request.source,
+      evidence: { ...request.evidence, previous: customer?.consentStatus ?? null, erased: counts },
+      at: now,
+    },
+  ]);
+  await ledger.flush();
   deps.logger.info({ merchantId, customerId: customer?.id, conversationId, ...counts, source: request.source }, 'shopper erased');
   return { status: 'erased', erased: counts, suppressed: true, consentEntriesRetained: await retainedEntries(deps, transaction, merchantId, phone) };
 }

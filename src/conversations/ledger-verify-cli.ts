@@ -7,6 +7,8 @@ import { verifyLedger } from './consent-ledger.js';
 /**
  * `npm run ledger:verify [-- <merchantId>]`: re-computes every merchant's
  * consent chain and reports the first broken link. Exits 1 when one is broken.
+ * Entries still waiting for the running service's sealer are counted as
+ * pending: they are not broken, and verifying does not seal them.
  */
 async function run(): Promise<number> {
   const config = loadConfig();
@@ -19,11 +21,12 @@ async function run(): Promise<number> {
     let broken = 0;
     for (const merchant of merchants) {
       const verdict = await verifyLedger({ db }, merchant.id);
+      const counts = `${verdict.entries} entries, ${verdict.pending} pending`;
       if (verdict.ok) {
-        process.stdout.write(`${merchant.id}: ${verdict.entries} entries, chain intact\n`);
+        process.stdout.write(`${merchant.id}: ${counts}, chain intact\n`);
       } else {
         broken += 1;
-        process.stdout.write(`${merchant.id}: BROKEN at entry ${verdict.brokenAt} (${verdict.reason}), ${verdict.entries} entries\n`);
+        process.stdout.write(`${merchant.id}: BROKEN at entry ${verdict.brokenAt} (${verdict.reason}), ${counts}\n`);
       }
     }
     return broken === 0 ? 0 : 1;

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalJson, entryHash, entryHashParts, GENESIS, verifyChain, type ChainedEntry } from '../../src/compliance/ledger-chain.js';
+import { canonicalJson, entryHash, linkAfter, verifyChain, type ChainedEntry } from '../../src/compliance/ledger-chain.js';
 
 function chain(contents: Array<{ change: string; at: string }>): ChainedEntry[] {
   const entries: ChainedEntry[] = [];
@@ -28,12 +27,12 @@ describe('consent ledger chain', () => {
   });
 
   it('an untouched chain verifies', () => {
-    assert.deepEqual(verifyChain(HISTORY), { ok: true, entries: 4 });
+    assert.deepEqual(verifyChain(HISTORY), { ok: true, entries: 4, pending: 0 });
   });
 
   it('a changed entry is reported as the first broken link', () => {
     const tampered = HISTORY.map((entry) => (entry.id === '2' ? { ...entry, at: new Date('2026-11-19T00:00:00Z') } : entry));
-    assert.deepEqual(verifyChain(tampered), { ok: false, entries: 4, brokenAt: '2', reason: 'content_changed' });
+    assert.deepEqual(verifyChain(tampered), { ok: false, entries: 4, pending: 0, brokenAt: '2', reason: 'content_changed' });
   });
 
   it('changed evidence is caught too', () => {
@@ -43,31 +42,49 @@ describe('consent ledger chain', () => {
 
   it('a removed entry breaks the link of the one after it', () => {
     const removed = HISTORY.filter((entry) => entry.id !== '3');
-    assert.deepEqual(verifyChain(removed), { ok: false, entries: 3, brokenAt: '4', reason: 'link_broken' });
+    assert.deepEqual(verifyChain(removed), { ok: false, entries: 3, pending: 0, brokenAt: '4', reason: 'link_broken' });
   });
 
   it('a rewritten entry with a recomputed hash still breaks the next link', () => {
     const forged = { ...HISTORY[1]!, change: 'revoked' };
     forged.hash = entryHash(forged, forged.prevHash);
     const tampered = HISTORY.map((entry) => (entry.id === '2' ? forged : entry));
-    assert.deepEqual(verifyChain(tampered), { ok: false, entries: 4, brokenAt: '3', reason: 'link_broken' });
+    assert.deepEqual(verifyChain(tampered), { ok: false, entries: 4, pending: 0, brokenAt: '3', reason: 'link_broken' });
   });
 });
 
-describe('entryHashParts', () => {
-  it('splits the hashed text at the link, so head + the quoted link + tail hashes exactly as entryHash', () => {
-    const content = {
-      merchantId: '6f1c2a7e-0000-4000-8000-000000000001',
-      phone: '+14155550123',
-      change: 'revoked',
-      source: 'free_text',
-      evidence: { text: 'stop "prev" texting me 🙏 \\ ñ', nested: { z: 1, a: [true, null] } },
-      at: new Date('2026-11-25T12:00:00.123Z'),
-    };
-    for (const prev of [null, 'ab'.repeat(32)]) {
-      const { head, tail } = entryHashParts(content);
-      const joined = createHash('sha256').update(`${head}${JSON.stringify(prev ?? GENESIS)}${tail}`).digest('hex');
-      assert.equal(joined, entryHash(content, prev));
-    }
+describe('entries outside the chain', () => {
+  it('entries waiting for the sealer are counted, and the chain is still intact', () => {
+    assert.deepEqual(verifyChain(HISTORY, { pending: 2, unchained: [] }), { ok: true, entries: 4, pending: 2 });
+  });
+
+  it('an entry neither chained nor queued breaks the ledger, named by its id', () => {
+    assert.deepEqual(verifyChain(HISTORY, { pending: 1, unchained: ['9', '12'] }), {
+      ok: false,
+      entries: 4,
+      pending: 1,
+      brokenAt: '9',
+      reason: 'not_chained',
+    });
+  });
+
+  it('a broken link is reported before an entry left out', () => {
+    const removed = HISTORY.filter((entry) => entry.id !== '3');
+    const verdict = verifyChain(removed, { pending: 0, unchained: ['9'] });
+    assert.ok(!verdict.ok);
+    assert.equal(verdict.reason, 'link_broken');
+  });
+});
+
+describe('linkAfter', () => {
+  it('links a run after the head exactly as one chain made entry by entry', () => {
+    const [first, second, ...rest] = HISTORY;
+    const sealedLater = linkAfter(second!.hash, rest);
+    assert.deepEqual(
+      sealedLater.map((link) => [link.entry.id, link.prevHash, link.hash]),
+      rest.map((entry) => [entry.id, entry.prevHash, entry.hash]),
+    );
+    assert.deepEqual(linkAfter(null, [first!])[0]?.hash, first!.hash);
+    assert.deepEqual(linkAfter('head', []), []);
   });
 });

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { appendConsent, verifyLedger } from '../../src/conversations/consent-ledger.js';
+import { writeBatch } from '../../src/db/write-batch.js';
 import { checkoutFor, eventually, startHarness, type Harness, type TestMerchant } from '../support/harness.js';
 import { reachableRecipient } from '../support/reachable-recipient.js';
+
+const SEAL_INTERVAL_MS = 100;
 
 describe('consent ledger: chained, exportable, tamper-evident', () => {
   let h: Harness;
@@ -10,7 +13,7 @@ describe('consent ledger: chained, exportable, tamper-evident', () => {
   const recipient = reachableRecipient(new Date(), 30, 91);
 
   before(async () => {
-    h = await startHarness({ label: 'consent_ledger' });
+    h = await startHarness({ label: 'consent_ledger', env: { LEDGER_SEAL_INTERVAL_MS: String(SEAL_INTERVAL_MS) } });
     merchant = await h.createMerchant({
       flow: { abandonAfterSeconds: 1, optInTimeoutSeconds: 600, steps: [{ afterSeconds: 0, template: '{{shopName}} {{recoveryUrl}}' }] },
     });
@@ -23,6 +26,7 @@ describe('consent ledger: chained, exportable, tamper-evident', () => {
   after(async () => h?.close());
 
   test("a phone's history lists every change with its evidence, the disclosure it agreed to included", async () => {
+    await h.service.sealLedgerNow();
     const response = await h.request('GET', `/api/v1/consent?phone=${encodeURIComponent(recipient.phone)}`, { token: merchant.apiKey });
     assert.equal(response.status, 200);
     assert.equal(response.body.status, 'revoked');
@@ -33,6 +37,8 @@ describe('consent ledger: chained, exportable, tamper-evident', () => {
     assert.equal(requested.evidence.checkoutConsent.buyer_accepts_sms_marketing, true);
     assert.equal(confirmed.evidence.inboundText, 'YES');
     assert.equal(revoked.evidence.inboundText, 'STOP');
+    assert.equal(requested.prevHash, null);
+    assert.match(requested.hash, /^[0-9a-f]{64}$/);
     assert.equal(confirmed.prevHash, requested.hash);
     assert.equal(revoked.prevHash, confirmed.hash);
   });
@@ -56,28 +62,42 @@ describe('consent ledger: chained, exportable, tamper-evident', () => {
     assert.deepEqual(response.body.entries, []);
   });
 
-  test('concurrent appends never fork the chain', async () => {
+  test("the workers seal new entries on their own within a few intervals, in one chain after the ones before", async () => {
     const { db } = h.service.deps;
+    const before = await verifyLedger({ db }, merchant.id);
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        db.sequelize.transaction((transaction) =>
-          appendConsent({ db }, transaction, {
-            merchantId: merchant.id,
-            customerId: null,
-            phone: `+1212555${String(1000 + i)}`,
-            change: 'revoked',
-            source: 'api',
-            evidence: { i },
-            at: new Date(),
-          }),
-        ),
+        db.sequelize.transaction(async (transaction) => {
+          const sql = writeBatch(transaction);
+          await appendConsent(sql, [
+            {
+              merchantId: merchant.id,
+              customerId: null,
+              phone: `+1212555${String(1000 + i)}`,
+              change: 'revoked',
+              source: 'api',
+              evidence: { i },
+              at: new Date(),
+            },
+          ]);
+          await sql.flush();
+        }),
       ),
     );
-    assert.deepEqual(await verifyLedger({ db }, merchant.id), { ok: true, entries: 23 });
+    const sealed = await eventually(
+      async () => {
+        const verdict = await verifyLedger({ db }, merchant.id);
+        return verdict.pending === 0 && verdict.entries === before.entries + before.pending + 20 ? verdict : null;
+      },
+      20 * SEAL_INTERVAL_MS,
+      'the workers to seal the new entries',
+    );
+    assert.deepEqual(sealed, { ok: true, entries: 23, pending: 0 });
   });
 
-  test('rewriting an entry behind the database trigger is detected, naming the first broken entry', async () => {
+  test('rewriting a sealed entry behind the database trigger is detected, naming the first broken entry', async () => {
     const { db } = h.service.deps;
+    await h.service.sealLedgerNow();
     const entries = await db.models.ConsentEvent.findAll({ where: { merchantId: merchant.id }, order: [['id', 'ASC']] });
     const target = entries[1]!;
     await assert.rejects(db.sequelize.query(`UPDATE consent_events SET source = 'api' WHERE id = ${target.id}`), /append-only/);
@@ -86,6 +106,6 @@ describe('consent ledger: chained, exportable, tamper-evident', () => {
       UPDATE consent_events SET evidence = '{"inboundText":"NO"}' WHERE id = ${target.id};
       ALTER TABLE consent_events ENABLE TRIGGER consent_events_no_update;`);
     const verdict = await verifyLedger({ db }, merchant.id);
-    assert.deepEqual(verdict, { ok: false, entries: 23, brokenAt: String(target.id), reason: 'content_changed' });
+    assert.deepEqual(verdict, { ok: false, entries: 23, pending: 0, brokenAt: String(target.id), reason: 'content_changed' });
   });
 });

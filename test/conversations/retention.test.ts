@@ -33,8 +33,13 @@ describe('retention job', () => {
   });
 
   test('past the retention period bodies, cart contents and names are trimmed; totals, statuses and the consent ledger stay', async () => {
-    const ledgerBefore = await rows<{ id: string; hash: string }>(`SELECT id, hash FROM consent_events ORDER BY id`);
-    assert.ok(ledgerBefore.length > 0, 'the opt-in request is in the ledger');
+    await h.service.sealLedgerNow();
+    const ledger = () =>
+      rows<{ id: string; evidence: unknown; seq: string; hash: string; sealedAt: Date }>(
+        `SELECT e.id, e.evidence, c.seq, c.hash, c.sealed_at AS "sealedAt" FROM consent_events e JOIN consent_chain c ON c.event_id = e.id ORDER BY e.id`,
+      );
+    const ledgerBefore = await ledger();
+    assert.ok(ledgerBefore.length > 0, 'the opt-in request is in the ledger, sealed');
     const report = await applyRetention(laterBy(731), 730);
     assert.equal(report.messages, 1);
     assert.equal(report.carts, 1);
@@ -54,9 +59,8 @@ describe('retention job', () => {
     const [customer] = await rows<{ first_name: string | null }>(`SELECT first_name FROM customers`);
     assert.equal(customer?.first_name, null);
 
-    const ledgerAfter = await rows<{ id: string; hash: string }>(`SELECT id, hash FROM consent_events ORDER BY id`);
-    assert.deepEqual(ledgerAfter, ledgerBefore);
-    assert.equal((await verifyLedger(h.service.deps, merchant.id)).ok, true);
+    assert.deepEqual(await ledger(), ledgerBefore);
+    assert.deepEqual(await verifyLedger(h.service.deps, merchant.id), { ok: true, entries: ledgerBefore.length, pending: 0 });
   });
 
   test('a second pass finds nothing left to trim', async () => {

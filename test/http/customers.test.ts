@@ -56,6 +56,13 @@ describe('customers API: export and erasure', { concurrency: true }, () => {
     return { recipient, checkout };
   }
 
+  /** The merchant's sealed chain, in order. */
+  const chainRows = () =>
+    h.service.deps.db.sequelize.query<{ seq: string; eventId: string; prevHash: string | null; hash: string }>(
+      'SELECT seq, event_id AS "eventId", prev_hash AS "prevHash", hash FROM consent_chain WHERE merchant_id = :merchantId ORDER BY seq',
+      { replacements: { merchantId: merchant.id }, type: QueryTypes.SELECT },
+    );
+
   async function rowsWithPhone(phone: string) {
     const [row] = await h.service.deps.db.sequelize.query<Record<string, string>>(
       `SELECT (SELECT count(*) FROM customers WHERE phone = :phone) AS customers,
@@ -158,6 +165,8 @@ describe('customers API: export and erasure', { concurrency: true }, () => {
     const { recipient, checkout } = await shopperMidSequence();
     const sentBodies = h.twilio.messagesTo(recipient.phone).map((r) => r.form.Body ?? '');
     const ledgerBefore = (await h.service.deps.db.models.ConsentEvent.findAll({ where: { merchantId: merchant.id, phone: recipient.phone } })).length;
+    await h.service.sealLedgerNow();
+    const chainBefore = await chainRows();
 
     const response = await erase(merchant, recipient.phone);
     assert.equal(response.status, 200, response.text);
@@ -202,7 +211,14 @@ describe('customers API: export and erasure', { concurrency: true }, () => {
     const ledger = await models.ConsentEvent.findAll({ where: { merchantId: merchant.id, phone: recipient.phone }, order: [['id', 'ASC']] });
     assert.deepEqual(ledger.map((e) => e.change), ['requested', 'confirmed', 'erased']);
     assert.equal(ledger[2]?.source, 'api');
-    assert.equal((await verifyLedger(h.service.deps, merchant.id)).ok, true, 'the chain is intact');
+    await h.service.sealLedgerNow();
+    const verdict = await verifyLedger(h.service.deps, merchant.id);
+    assert.equal(verdict.ok, true, 'the chain is intact');
+    assert.equal(verdict.pending, 0);
+    const chainAfter = await chainRows();
+    assert.deepEqual(chainAfter.slice(0, chainBefore.length), chainBefore, 'the erasure left the sealed links as they were');
+    const erasedLink = chainAfter.find((link) => link.eventId === ledger[2]?.id);
+    assert.ok(erasedLink, 'the erased entry is sealed into the chain');
   });
 
   test('erasure is idempotent: the second call answers 200 already_erased and writes nothing', async () => {

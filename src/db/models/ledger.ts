@@ -1,7 +1,7 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import type { ConsentChange, ConsentSource } from '../../compliance/consent.js';
 
-/** Append-only: the table refuses UPDATE and DELETE. */
+/** Append-only: the table refuses UPDATE and DELETE. Its chain lives in `consent_chain`, written by the sealer. */
 export class ConsentEventRow extends Model<InferAttributes<ConsentEventRow>, InferCreationAttributes<ConsentEventRow>> {
   declare id: CreationOptional<string>;
   declare merchantId: string;
@@ -11,9 +11,6 @@ export class ConsentEventRow extends Model<InferAttributes<ConsentEventRow>, Inf
   declare source: ConsentSource;
   declare evidence: Record<string, unknown>;
   declare at: Date;
-  /** The merchant's previous entry's hash (null for the first): the chain that makes tampering visible. */
-  declare prevHash: string | null;
-  declare hash: string;
   declare createdAt: CreationOptional<Date>;
 }
 
@@ -28,8 +25,6 @@ export function initConsentEvent(sequelize: Sequelize): typeof ConsentEventRow {
       source: { type: DataTypes.TEXT, allowNull: false },
       evidence: { type: DataTypes.JSONB, allowNull: false, defaultValue: {} },
       at: { type: DataTypes.DATE, allowNull: false },
-      prevHash: { type: DataTypes.TEXT, allowNull: true },
-      hash: { type: DataTypes.TEXT, allowNull: false },
       createdAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'consent_events', underscored: true, updatedAt: false },

@@ -1,12 +1,15 @@
 import { Router } from 'express';
 import type { ConversationDeps } from '../../conversations/deps.js';
+import { consentHistory } from '../../conversations/consent-ledger.js';
 import { merchantOf } from '../auth.js';
 import { phoneFromQuery } from './conversations.js';
 
 const CSV_COLUMNS = ['id', 'at', 'phone', 'change', 'source', 'evidence', 'prevHash', 'hash'] as const;
 
 function csvCell(value: unknown): string {
-  const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : JSON.stringify(value ?? '');
+  // No value (the first entry's link, or the link of one not sealed yet) is an empty cell.
+  if (value === null || value === undefined) return '""';
+  const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : JSON.stringify(value);
   // Quote everything; a leading = + - @ is defused so a spreadsheet never runs it as a formula.
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
   return `"${safe.replace(/"/g, '""')}"`;
@@ -18,17 +21,8 @@ export function consentRoutes(deps: Pick<ConversationDeps, 'db'>) {
   router.get('/consent', async (req, res) => {
     const merchant = merchantOf(res);
     const phone = phoneFromQuery(req.query);
-    const rows = await deps.db.models.ConsentEvent.findAll({ where: { merchantId: merchant.id, phone }, order: [['id', 'ASC']] });
-    const entries = rows.map((row) => ({
-      id: String(row.id),
-      at: row.at,
-      phone: row.phone,
-      change: row.change,
-      source: row.source,
-      evidence: row.evidence,
-      prevHash: row.prevHash,
-      hash: row.hash,
-    }));
+    // An entry not sealed yet shows no link; the sealer adds it moments after the commit.
+    const entries = await consentHistory(deps, null, merchant.id, phone);
     const wantsCsv = req.query.format === 'csv' || (req.accepts(['application/json', 'text/csv']) === 'text/csv' && req.query.format !== 'json');
     if (wantsCsv) {
       const lines = [CSV_COLUMNS.join(','), ...entries.map((entry) => CSV_COLUMNS.map((column) => csvCell(entry[column])).join(','))];
