@@ -8,7 +8,8 @@ import { sealAll, type SealReport } from './conversations/ledger-sealer.js';
 import { merchantCache } from './conversations/merchant-cache.js';
 import { reconcile } from './conversations/reconciler.js';
 import { applyRetention } from './conversations/retention.js';
-import { fireTimer, TimerNotDueError } from './conversations/timer-runner.js';
+import { timerBatcher } from './conversations/timer-batcher.js';
+import { TimerNotDueError } from './conversations/timer-runner.js';
 import { openDatabase } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
 import { loadLocalSecrets } from './db/local-secrets.js';
@@ -26,6 +27,8 @@ import { createSuppression } from './compliance/suppression.js';
 
 const RETENTION_FIRST_RUN_MS = 60_000;
 const RETENTION_INTERVAL_MS = 24 * 3_600_000;
+/** Timer jobs run at once per worker process; those that start together are fired as one batch. */
+const TIMER_CONCURRENCY = 16;
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -105,17 +108,19 @@ export async function startService(config: Config, options: ServiceOptions = {})
   };
   const runsWorkers = config.role !== 'web';
   if (runsWorkers) {
+    // Timers due together (a wave of abandoned carts) are fired a batch per transaction.
+    const timers = timerBatcher(deps, { maxBatch: TIMER_CONCURRENCY, maxInFlight: 2 });
     queue.startWorkers(
       {
         timer: async (job) => {
-          const outcome = await fireTimer(deps, job.timerId, job.revision);
+          const outcome = await timers.fire({ timerId: job.timerId, revision: job.revision });
           // A job that ran before its time (clocks disagree) fails, so the queue retries it with backoff.
           if (outcome === 'early') throw new TimerNotDueError(job.timerId);
           return outcome;
         },
         outbox: (job) => deliverMessage(deliveryDeps, job.messageId),
       },
-      { timerConcurrency: 8, outboxConcurrency: 8, maxSendsPerSecond: config.smsMaxPerSecond },
+      { timerConcurrency: TIMER_CONCURRENCY, outboxConcurrency: 8, maxSendsPerSecond: config.smsMaxPerSecond },
     );
   }
 

@@ -40,6 +40,12 @@ export interface Prefetched {
   pendingTimers?: TimerData[];
   /** Carts the event's effects may need. */
   carts?: CartFacts[];
+  /**
+   * The caller's write batch, shared with other conversations' events in the
+   * same transaction: the event's writes are queued in it (scoped to this
+   * conversation) and the caller flushes.
+   */
+  batch?: WriteBatch;
 }
 
 export interface Applied {
@@ -66,7 +72,8 @@ export async function applyEvent(
   const result = step(conversation.snapshot as PersistedConversation, event);
   const dispatches: Dispatch[] = [];
   const ledger: ConsentRecord[] = [];
-  const sql = writeBatch(transaction);
+  const shared = prefetched.batch;
+  const sql = shared ? shared.scoped(conversation.id) : writeBatch(transaction);
   const scratch: EffectScratch = {
     dispatches,
     ledger,
@@ -80,7 +87,7 @@ export async function applyEvent(
   }
   await saveConversation(sql, merchant, conversation, event, result, audit);
   await appendConsent(sql, ledger);
-  await sql.flush();
+  if (!shared) await sql.flush();
   deps.logger.debug(
     { merchantId: merchant.id, conversationId: conversation.id, event: event.type, from: result.before, to: result.state },
     'conversation event applied',

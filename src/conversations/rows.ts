@@ -159,7 +159,31 @@ export async function lockConversationRows(
      WHERE ${KEY_FILTERS[kind]} FOR UPDATE OF v, c`,
     { key: value },
   );
-  if (!row) return null;
+  return row ? lockedFrom(row) : null;
+}
+
+/**
+ * Locks the conversations the given timers belong to, and their shoppers, in
+ * one round trip. Rows are locked in conversation id order (the sort runs
+ * below the lock), the order every writer of several conversations keeps.
+ */
+export async function lockConversationsOfTimers(
+  transaction: Transaction,
+  timerIds: readonly string[],
+): Promise<Map<string, { conversation: ConversationData; customer: CustomerData; timerIds: string[] }>> {
+  const rows = await queryIn<LockedRow & { timerIds: string[] }>(
+    transaction,
+    `SELECT ${LOCKED_COLUMNS},
+       array(SELECT t.id FROM timers t WHERE t.conversation_id = v.id AND t.id = ANY(:timerIds::uuid[])) AS "timerIds"
+     FROM conversations v JOIN customers c ON c.id = v.customer_id
+     WHERE v.id IN (SELECT conversation_id FROM timers WHERE id = ANY(:timerIds::uuid[]))
+     ORDER BY v.id FOR UPDATE OF v, c`,
+    { timerIds },
+  );
+  return new Map(rows.map(({ timerIds: ids, ...row }) => [row.id, { ...lockedFrom(row), timerIds: ids }]));
+}
+
+function lockedFrom(row: LockedRow): { conversation: ConversationData; customer: CustomerData } {
   const { c_merchantId, c_phone, c_firstName, c_consentStatus, c_consentUpdatedAt, c_timezoneCandidates, c_providerCountry, c_providerState, ...conversation } =
     row;
   return {

@@ -1,10 +1,10 @@
 import type { Transaction } from 'sequelize';
+import { queryIn } from '../db/sql.js';
+import { writeBatch } from '../db/write-batch.js';
 import { applyEvent } from './apply-event.js';
-import { lockConversationOf } from './conversation-lock.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor } from './recipient-facts.js';
-import { queryIn } from '../db/sql.js';
-import { CART_FACTS_COLUMNS, TIMER_COLUMNS, type CartFacts, type TimerData } from './rows.js';
+import { CART_FACTS_COLUMNS, lockConversationsOfTimers, TIMER_COLUMNS, type CartFacts, type TimerData } from './rows.js';
 import { inTransaction } from './transactions.js';
 
 export type TimerOutcome = 'fired' | 'stale' | 'early' | 'missing';
@@ -17,37 +17,94 @@ export class TimerNotDueError extends Error {
   }
 }
 
+/** A timer job: the timer and the revision the job was made for. */
+export interface TimerCall {
+  timerId: string;
+  revision: number;
+}
+
 /**
  * Fires one timer if, and only if, it is still the conversation's current one
  * at the revision the job was made for. Jobs can run twice, late, or after a
  * reschedule; all of those do nothing.
  */
 export async function fireTimer(deps: ConversationDeps, timerId: string, revision: number): Promise<TimerOutcome> {
-  return inTransaction(deps, async (transaction, dispatches) => {
-    // Lock order everywhere: conversation, then its rows.
-    const locked = await lockConversationOf(deps, transaction, { timerId });
-    if (!locked) return 'missing';
-    const now = deps.clock.now();
-    const claim = await claimTimer(transaction, { timerId, revision, now, conversationId: locked.conversation.id, cartId: locked.conversation.currentCartId });
-    if (!claim.timer) return whyNotFired(claim.current, revision);
-    const timer = claim.timer;
-    const merchant = await deps.merchants.byId(timer.merchantId, transaction);
-    if (!merchant) return 'missing';
-    const applied = await applyEvent(
-      deps,
-      transaction,
-      locked,
-      merchant,
-      { type: 'timer.fired', at: now, facts: factsFor(merchant, locked.customer), kind: timer.kind, stepIndex: timer.stepIndex },
-      { source: 'timer', refs: { timerId: timer.id, revision: timer.revision, kind: timer.kind, stepIndex: timer.stepIndex } },
-      { pendingTimers: claim.pending, carts: claim.cart ? [claim.cart] : [] },
-    );
-    dispatches.push(...applied.dispatches);
-    return 'fired';
+  const outcomes = await fireTimers(deps, [{ timerId, revision }]);
+  return outcomes.get(timerId) ?? 'missing';
+}
+
+/**
+ * Fires several timers of different conversations in one transaction, each
+ * as `fireTimer` would: the conversations are locked together (in id order),
+ * the timers claimed together, and every event's writes go out in one
+ * statement. Timers due at the same moment then cost a few round trips in
+ * all rather than a few each. Callers give each conversation at most one
+ * timer (see `timerBatcher`).
+ */
+export async function fireTimers(deps: ConversationDeps, calls: readonly TimerCall[]): Promise<Map<string, TimerOutcome>> {
+  const later: TimerCall[] = [];
+  const outcomes = await inTransaction(deps, async (transaction, dispatches) => {
+    const outcomes = new Map<string, TimerOutcome>();
+    const locks = await lockConversationsOfTimers(transaction, calls.map((call) => call.timerId));
+    // One timer per conversation here: a second one of the same thread (a stale job beside the
+    // current one) runs afterwards in a transaction of its own, seeing what the first one did.
+    const owners = new Map<string, string>();
+    for (const locked of locks.values()) for (const timerId of locked.timerIds) owners.set(timerId, locked.conversation.id);
+    const taken = new Set<string>();
+    const inBatch = calls.filter((call) => {
+      const owner = owners.get(call.timerId);
+      if (owner === undefined || !taken.has(owner)) {
+        if (owner !== undefined) taken.add(owner);
+        return true;
+      }
+      later.push(call);
+      return false;
+    });
+    if (locks.size === 0) {
+      for (const call of inBatch) outcomes.set(call.timerId, 'missing');
+      return outcomes;
+    }
+    const at = deps.clock.now();
+    const claims = await claimTimers(transaction, inBatch, at);
+    const batch = writeBatch(transaction);
+    for (const call of inBatch) {
+      const claim = claims.get(call.timerId);
+      const locked = claim?.conversationId ? locks.get(claim.conversationId) : undefined;
+      if (!claim || !locked) {
+        outcomes.set(call.timerId, 'missing');
+        continue;
+      }
+      const timer = claim.timer;
+      if (!timer) {
+        outcomes.set(call.timerId, whyNotFired(claim.current, call.revision));
+        continue;
+      }
+      const merchant = await deps.merchants.byId(timer.merchantId, transaction);
+      if (!merchant) {
+        outcomes.set(call.timerId, 'missing');
+        continue;
+      }
+      const applied = await applyEvent(
+        deps,
+        transaction,
+        locked,
+        merchant,
+        { type: 'timer.fired', at, facts: factsFor(merchant, locked.customer), kind: timer.kind, stepIndex: timer.stepIndex },
+        { source: 'timer', refs: { timerId: timer.id, revision: timer.revision, kind: timer.kind, stepIndex: timer.stepIndex } },
+        { pendingTimers: claim.pending, carts: claim.cart ? [claim.cart] : [], batch },
+      );
+      dispatches.push(...applied.dispatches);
+      outcomes.set(call.timerId, 'fired');
+    }
+    await batch.flush();
+    return outcomes;
   });
+  for (const call of later) outcomes.set(call.timerId, await fireTimer(deps, call.timerId, call.revision));
+  return outcomes;
 }
 
 interface Claim {
+  conversationId: string | null;
   /** The timer, now fired; null when it was not claimed. */
   timer: TimerData | null;
   /** How the timer stands when it was not claimed (null: gone). */
@@ -60,40 +117,58 @@ interface Claim {
 type TimerJson = Omit<TimerData, 'dueAt'> & { dueAt: string };
 
 /**
- * Claims the timer only when it is current and due (a second early is a clock
- * disagreement, not early), and in the same round trip reads what the event
- * will need. It runs under the conversation's lock, and every timer write
- * takes that lock first, so what it reads stays true until commit.
+ * Claims each timer only when it is current and due (a second early is a
+ * clock disagreement, not early), and in the same round trip reads what the
+ * events will need. It runs under the conversations' locks, and every timer
+ * write takes its conversation's lock first, so what it reads stays true
+ * until commit.
  */
-async function claimTimer(
-  transaction: Transaction,
-  input: { timerId: string; revision: number; now: Date; conversationId: string; cartId: string | null },
-): Promise<Claim> {
-  const [row] = await queryIn<{
+async function claimTimers(transaction: Transaction, calls: readonly TimerCall[], now: Date): Promise<Map<string, Claim>> {
+  const rows = await queryIn<{
+    timerId: string;
+    conversationId: string | null;
     claimed: TimerJson | null;
     current: Pick<TimerData, 'status' | 'revision'> | null;
     pending: TimerJson[] | null;
     cart: CartFacts | null;
   }>(
     transaction,
-    `WITH claimed AS (
-       UPDATE timers SET status = 'fired', fired_at = :now, updated_at = clock_timestamp()
-       WHERE id = :timerId AND status = 'pending' AND revision = :revision AND due_at <= :dueBy
-       RETURNING ${TIMER_COLUMNS})
-     SELECT (SELECT row_to_json(claimed) FROM claimed) AS claimed,
-       (SELECT json_build_object('status', status, 'revision', revision) FROM timers WHERE id = :timerId) AS current,
+    `WITH wanted AS (SELECT * FROM unnest(:timerIds::uuid[], :revisions::int[]) AS w(id, revision)),
+     claimed AS (
+       UPDATE timers t SET status = 'fired', fired_at = :now, updated_at = clock_timestamp()
+       FROM wanted w
+       WHERE t.id = w.id AND t.status = 'pending' AND t.revision = w.revision AND t.due_at <= :dueBy
+       RETURNING t.id, t.merchant_id AS "merchantId", t.conversation_id AS "conversationId", t.cart_id AS "cartId", t.kind,
+         t.step_index AS "stepIndex", t.due_at AS "dueAt", t.revision, t.status)
+     SELECT w.id AS "timerId", cur.conversation_id AS "conversationId",
+       (SELECT row_to_json(claimed) FROM claimed WHERE claimed.id = w.id) AS claimed,
+       CASE WHEN cur.id IS NULL THEN NULL ELSE json_build_object('status', cur.status, 'revision', cur.revision) END AS current,
        (SELECT json_agg(p) FROM (SELECT ${TIMER_COLUMNS} FROM timers
-          WHERE conversation_id = :conversationId AND status = 'pending' AND id <> :timerId) p) AS pending,
-       (SELECT row_to_json(a) FROM (SELECT ${CART_FACTS_COLUMNS} FROM abandoned_carts WHERE id = :cartId) a) AS cart`,
-    { ...input, dueBy: new Date(input.now.getTime() + 1000) },
+          WHERE conversation_id = cur.conversation_id AND status = 'pending' AND id <> w.id) p) AS pending,
+       (SELECT row_to_json(a) FROM (SELECT ${CART_FACTS_COLUMNS} FROM abandoned_carts WHERE id = v.current_cart_id) a) AS cart
+     FROM wanted w
+     LEFT JOIN timers cur ON cur.id = w.id
+     LEFT JOIN conversations v ON v.id = cur.conversation_id`,
+    {
+      timerIds: calls.map((call) => call.timerId),
+      revisions: calls.map((call) => call.revision),
+      now,
+      dueBy: new Date(now.getTime() + 1000),
+    },
   );
   const asTimer = (json: TimerJson): TimerData => ({ ...json, dueAt: new Date(json.dueAt) });
-  return {
-    timer: row?.claimed ? asTimer(row.claimed) : null,
-    current: row?.current ?? null,
-    pending: (row?.pending ?? []).map(asTimer),
-    cart: row?.cart ?? null,
-  };
+  return new Map(
+    rows.map((row) => [
+      row.timerId,
+      {
+        conversationId: row.conversationId,
+        timer: row.claimed ? asTimer(row.claimed) : null,
+        current: row.current,
+        pending: (row.pending ?? []).map(asTimer),
+        cart: row.cart,
+      },
+    ]),
+  );
 }
 
 /** A timer that was not claimed: gone, replaced or done already (stale), or not due yet. */

@@ -8,11 +8,18 @@ import { queryIn, rewriteNamed } from './sql.js';
  * kept: every read flushes first, and an UPDATE of a table that already has
  * a queued write flushes first too (statements in one WITH share a snapshot
  * and would not see each other's rows).
+ *
+ * A scope narrows that last rule: writes made through `scoped(key)` promise
+ * to touch only rows belonging to `key` (one conversation's), so an UPDATE
+ * flushes only for queued writes of the same table in the same scope (or
+ * unscoped ones). Several conversations' events then share one statement.
  */
 export interface WriteBatch {
   write(sql: string, params: Record<string, unknown>): Promise<void>;
   read<T>(sql: string, params: Record<string, unknown>): Promise<T[]>;
   flush(): Promise<void>;
+  /** The same batch, for writes that touch only rows of `key`. */
+  scoped(key: string): WriteBatch;
 }
 
 interface Queued {
@@ -20,11 +27,15 @@ interface Queued {
   params: Record<string, unknown>;
 }
 
+/** Where an unscoped write is recorded: it conflicts with an UPDATE of its table in any scope. */
+const EVERY_SCOPE = '';
+
 const TARGET = /^\s*(?:INSERT\s+INTO|UPDATE)\s+([a-z_][a-z0-9_]*)/i;
 
 export function writeBatch(transaction: Transaction): WriteBatch {
   const queued: Queued[] = [];
-  const tables = new Set<string>();
+  /** Tables with queued writes, and the scopes those writes were made in. */
+  const tables = new Map<string, Set<string>>();
 
   async function flush(): Promise<void> {
     if (queued.length === 0) return;
@@ -46,25 +57,38 @@ export function writeBatch(transaction: Transaction): WriteBatch {
     await queryIn(transaction, `WITH ${parts.join(',\n')} SELECT 1`, params);
   }
 
-  return {
-    async write(sql, params) {
-      const match = TARGET.exec(sql);
-      const table = match?.[1]?.toLowerCase();
-      const isUpdate = /^\s*UPDATE/i.test(sql);
-      if (!table) {
-        // Not a plain INSERT or UPDATE (a CTE of its own, a lock…): keep it in order, alone.
+  function conflicts(table: string, scope: string): boolean {
+    const scopes = tables.get(table);
+    if (!scopes) return false;
+    return scope === EVERY_SCOPE || scopes.has(EVERY_SCOPE) || scopes.has(scope);
+  }
+
+  function view(scope: string): WriteBatch {
+    return {
+      async write(sql, params) {
+        const match = TARGET.exec(sql);
+        const table = match?.[1]?.toLowerCase();
+        const isUpdate = /^\s*UPDATE/i.test(sql);
+        if (!table) {
+          // Not a plain INSERT or UPDATE (a CTE of its own, a lock…): keep it in order, alone.
+          await flush();
+          await queryIn(transaction, sql, params);
+          return;
+        }
+        if (isUpdate && conflicts(table, scope)) await flush();
+        queued.push({ sql, params });
+        let scopes = tables.get(table);
+        if (!scopes) tables.set(table, (scopes = new Set()));
+        scopes.add(scope);
+      },
+      async read<T>(sql: string, params: Record<string, unknown>) {
         await flush();
-        await queryIn(transaction, sql, params);
-        return;
-      }
-      if (isUpdate && tables.has(table)) await flush();
-      queued.push({ sql, params });
-      tables.add(table);
-    },
-    async read<T>(sql: string, params: Record<string, unknown>) {
-      await flush();
-      return queryIn<T>(transaction, sql, params);
-    },
-    flush,
-  };
+        return queryIn<T>(transaction, sql, params);
+      },
+      flush,
+      scoped: (key) => view(key),
+    };
+  }
+
+  return view(EVERY_SCOPE);
 }
