@@ -42,6 +42,27 @@ describe('writeBatch', () => {
     assert.deepEqual((await labels()).map((r) => r.seen), [1, 1, 11]);
   });
 
+  it('scoped writes flush only for their own scope: other scopes share the statement (and so do not see each other)', async () => {
+    await sequelize.transaction(async (transaction) => {
+      const sql = writeBatch(transaction);
+      const a = sql.scoped('a');
+      const b = sql.scoped('b');
+      await a.write('INSERT INTO items (id, label) VALUES (:id, :label)', { id: 20, label: 'a' });
+      await b.write('INSERT INTO items (id, label) VALUES (:id, :label)', { id: 21, label: 'b' });
+      // Same scope: flushed first, so this UPDATE sees the row its scope inserted.
+      await a.write('UPDATE items SET seen = seen + 1 WHERE id = :id', { id: 20 });
+      // Another scope, breaking its promise on purpose: it goes with a's queued write and cannot see a's new row.
+      await a.write('INSERT INTO items (id, label) VALUES (:id, :label)', { id: 22, label: 'a2' });
+      await b.write('UPDATE items SET seen = seen + 100 WHERE id = :id', { id: 22 });
+      // An unscoped UPDATE conflicts with every scope: it flushes and sees everything.
+      await sql.write('UPDATE items SET seen = seen + 1000 WHERE id IN (20, 21, 22)', {});
+      await sql.flush();
+    });
+    const seen = Object.fromEntries((await labels()).filter((r) => r.id >= 20).map((r) => [r.id, r.seen]));
+    assert.deepEqual(seen, { 20: 1001, 21: 1000, 22: 1000 });
+    await sequelize.query('DELETE FROM items WHERE id >= 20');
+  });
+
   it('a read flushes what is queued first', async () => {
     await sequelize.transaction(async (transaction) => {
       const sql = writeBatch(transaction);
