@@ -125,7 +125,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
 
   // A send still `sending` after two provider timeouts belongs to a process that died mid-call.
-  const reconcileOptions = { sendingStaleAfterMs: config.smsTimeoutMs * 2 + 5000 };
+  // Work due within the next two passes (at least two minutes) is put back; later work, by a later pass.
+  const reconcileOptions = {
+    sendingStaleAfterMs: config.smsTimeoutMs * 2 + 5000,
+    horizonMs: Math.max(2 * config.reconcileIntervalMs, 120_000),
+  };
   const reconcileNow = () => reconcile(deps, reconcileOptions);
   // The reconciler re-enqueues for the workers, so it runs where they run.
   let reconciling: Promise<unknown> | null = null;

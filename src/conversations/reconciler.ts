@@ -14,18 +14,26 @@ export interface ReconcileOptions {
   sendingStaleAfterMs: number;
   /** Rows handed over per batch, so a large backlog never sits in memory at once. */
   batchSize?: number;
+  /**
+   * Only work due within this long is re-enqueued. A pass runs every minute or
+   * so, so a job lost far ahead of its time (a Redis flush) is put back by a
+   * later pass, before it is due; re-enqueuing every pending reminder of every
+   * shopper each minute would cost the workers more than all their real work.
+   */
+  horizonMs: number;
 }
 
 /**
  * The database is the source of truth; the queue is only how work gets done.
- * This re-enqueues everything the database says is pending (harmless for rows
- * already queued: job ids derive from row ids) and closes out sends that a
- * crash interrupted, without resending them.
+ * This re-enqueues what the database says is pending and due within the
+ * horizon (harmless for rows already queued: job ids derive from row ids) and
+ * closes out sends that a crash interrupted, without resending them.
  */
 export async function reconcile(deps: ConversationDeps, options: ReconcileOptions): Promise<ReconcileReport> {
   const { models } = deps.db;
   const now = deps.clock.now();
   const batchSize = options.batchSize ?? 500;
+  const horizon = new Date(now.getTime() + options.horizonMs);
   const [markedUnknown] = await models.Message.update(
     { status: 'unknown', statusReason: 'interrupted_while_sending' },
     { where: { status: 'sending', updatedAt: { [Op.lt]: new Date(now.getTime() - options.sendingStaleAfterMs) } } },
@@ -39,7 +47,7 @@ export async function reconcile(deps: ConversationDeps, options: ReconcileOption
   let lastTimerId: string | null = null;
   for (;;) {
     const rows: TimerRow[] = await models.Timer.findAll({
-      where: { status: 'pending', ...(lastTimerId ? { id: { [Op.gt]: lastTimerId } } : {}) },
+      where: { status: 'pending', dueAt: { [Op.lte]: horizon }, ...(lastTimerId ? { id: { [Op.gt]: lastTimerId } } : {}) },
       order: [['id', 'ASC']],
       limit: batchSize,
     });
@@ -58,6 +66,7 @@ export async function reconcile(deps: ConversationDeps, options: ReconcileOption
       where: {
         direction: 'outbound',
         status: { [Op.in]: ['pending', 'deferred'] },
+        [Op.or]: [{ sendAfter: null }, { sendAfter: { [Op.lte]: horizon } }],
         ...(lastMessageId ? { id: { [Op.gt]: lastMessageId } } : {}),
       },
       order: [['id', 'ASC']],

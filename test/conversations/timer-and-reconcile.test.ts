@@ -85,7 +85,7 @@ describe('timers fire only when current and due; the reconciler never resends an
       deliveredAt: null,
     });
     await h.service.deps.db.sequelize.query(`UPDATE messages SET updated_at = now() - interval '10 minutes' WHERE id = '${message.id}'`);
-    const report = await reconcile(h.service.deps, { sendingStaleAfterMs: 60_000 });
+    const report = await reconcile(h.service.deps, { sendingStaleAfterMs: 60_000, horizonMs: 120_000 });
     assert.ok(report.markedUnknown >= 1);
     await message.reload();
     assert.equal(message.status, 'unknown');
@@ -93,12 +93,55 @@ describe('timers fire only when current and due; the reconciler never resends an
     assert.equal(h.twilio.messagesTo(recipient.phone).filter((r) => r.form.Body === 'interrupted').length, 0);
   });
 
+  test('the reconciler puts back only work due within its horizon; later work waits for a later pass', async () => {
+    const near = await pendingAbandonTimer();
+    const far = await pendingAbandonTimer();
+    const deferredFar = await h.service.deps.db.models.Message.create({
+      id: randomUUID(),
+      merchantId: far.timer.merchantId,
+      conversationId: far.conversation.id,
+      cartId: null,
+      direction: 'outbound',
+      kind: 'help',
+      body: 'later',
+      toPhone: far.recipient.phone,
+      fromPhone: slow.senderNumber,
+      messagingServiceSid: null,
+      stepIndex: null,
+      provider: null,
+      providerMessageId: null,
+      status: 'deferred',
+      statusReason: 'quiet_hours',
+      errorCode: null,
+      encoding: 'GSM-7',
+      segments: 1,
+      sendAfter: new Date(Date.now() + 3 * 3_600_000),
+      sentAt: null,
+      deliveredAt: null,
+    });
+    // Both abandonment timers are an hour away: only a horizon beyond that reaches them.
+    await near.timer.update({ dueAt: new Date(Date.now() + 60_000) });
+    const dispatched: string[] = [];
+    const recording = {
+      ...h.service.deps,
+      dispatcher: { dispatch: async (jobs: { queue: string; timerId?: string; messageId?: string }[]) => void dispatched.push(...jobs.map((j) => j.timerId ?? j.messageId ?? '')) },
+    };
+    await reconcile(recording, { sendingStaleAfterMs: 60_000, horizonMs: 120_000 });
+    assert.ok(dispatched.includes(near.timer.id), 'the timer due within the horizon is put back');
+    assert.ok(!dispatched.includes(far.timer.id), 'the timer an hour away is left for a later pass');
+    assert.ok(!dispatched.includes(deferredFar.id), 'a message deferred for hours is left for a later pass');
+    dispatched.length = 0;
+    await reconcile(recording, { sendingStaleAfterMs: 60_000, horizonMs: 4 * 3_600_000 });
+    assert.ok(dispatched.includes(far.timer.id) && dispatched.includes(deferredFar.id), 'a pass nearer their time puts them back');
+    await deferredFar.update({ status: 'cancelled' });
+  });
+
   test('the reconciler re-enqueues pending timers; firing still happens once', async () => {
     const { timer, recipient } = await pendingAbandonTimer();
     // As a reschedule does: a new due time is a new revision, so the old job (an hour away) is ignored when it runs.
     await timer.update({ dueAt: new Date(Date.now() + 300), revision: timer.revision + 1 });
-    await reconcile(h.service.deps, { sendingStaleAfterMs: 60_000 });
-    await reconcile(h.service.deps, { sendingStaleAfterMs: 60_000 });
+    await reconcile(h.service.deps, { sendingStaleAfterMs: 60_000, horizonMs: 120_000 });
+    await reconcile(h.service.deps, { sendingStaleAfterMs: 60_000, horizonMs: 120_000 });
     await h.twilio.waitForMessages(1, { to: recipient.phone, timeoutMs: 10_000 });
     await eventually(async () => (await timer.reload()).status === 'fired');
     await new Promise((resolve) => setTimeout(resolve, 800));
