@@ -8,8 +8,7 @@ import { sealAll, type SealReport } from './conversations/ledger-sealer.js';
 import { merchantCache } from './conversations/merchant-cache.js';
 import { reconcile } from './conversations/reconciler.js';
 import { applyRetention } from './conversations/retention.js';
-import { timerBatcher } from './conversations/timer-batcher.js';
-import { TimerNotDueError } from './conversations/timer-runner.js';
+import { timerBatcher, TimerNotDueError } from './conversations/timer-runner.js';
 import { openDatabase } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
 import { loadLocalSecrets } from './db/local-secrets.js';
@@ -113,7 +112,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     queue.startWorkers(
       {
         timer: async (job) => {
-          const outcome = await timers.fire({ timerId: job.timerId, revision: job.revision });
+          const outcome = await timers.run({ timerId: job.timerId, revision: job.revision });
           // A job that ran before its time (clocks disagree) fails, so the queue retries it with backoff.
           if (outcome === 'early') throw new TimerNotDueError(job.timerId);
           return outcome;

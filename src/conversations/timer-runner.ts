@@ -5,6 +5,7 @@ import { applyEvent } from './apply-event.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor } from './recipient-facts.js';
 import { CART_FACTS_COLUMNS, lockConversationsOfTimers, TIMER_COLUMNS, type CartFacts, type TimerData } from './rows.js';
+import { jobBatcher, type JobBatcher } from './job-batcher.js';
 import { inTransaction } from './transactions.js';
 
 export type TimerOutcome = 'fired' | 'stale' | 'early' | 'missing';
@@ -29,8 +30,9 @@ export interface TimerCall {
  * reschedule; all of those do nothing.
  */
 export async function fireTimer(deps: ConversationDeps, timerId: string, revision: number): Promise<TimerOutcome> {
-  const outcomes = await fireTimers(deps, [{ timerId, revision }]);
-  return outcomes.get(timerId) ?? 'missing';
+  const call = { timerId, revision };
+  const outcomes = await fireTimers(deps, [call]);
+  return outcomes.get(call) ?? 'missing';
 }
 
 /**
@@ -39,12 +41,12 @@ export async function fireTimer(deps: ConversationDeps, timerId: string, revisio
  * the timers claimed together, and every event's writes go out in one
  * statement. Timers due at the same moment then cost a few round trips in
  * all rather than a few each. Callers give each conversation at most one
- * timer (see `timerBatcher`).
+ * timer (a second one runs after the batch, alone).
  */
-export async function fireTimers(deps: ConversationDeps, calls: readonly TimerCall[]): Promise<Map<string, TimerOutcome>> {
+export async function fireTimers(deps: ConversationDeps, calls: readonly TimerCall[]): Promise<Map<TimerCall, TimerOutcome>> {
   const later: TimerCall[] = [];
   const outcomes = await inTransaction(deps, async (transaction, dispatches) => {
-    const outcomes = new Map<string, TimerOutcome>();
+    const outcomes = new Map<TimerCall, TimerOutcome>();
     const locks = await lockConversationsOfTimers(transaction, calls.map((call) => call.timerId));
     // One timer per conversation here: a second one of the same thread (a stale job beside the
     // current one) runs afterwards in a transaction of its own, seeing what the first one did.
@@ -61,7 +63,7 @@ export async function fireTimers(deps: ConversationDeps, calls: readonly TimerCa
       return false;
     });
     if (locks.size === 0) {
-      for (const call of inBatch) outcomes.set(call.timerId, 'missing');
+      for (const call of inBatch) outcomes.set(call, 'missing');
       return outcomes;
     }
     const at = deps.clock.now();
@@ -71,17 +73,17 @@ export async function fireTimers(deps: ConversationDeps, calls: readonly TimerCa
       const claim = claims.get(call.timerId);
       const locked = claim?.conversationId ? locks.get(claim.conversationId) : undefined;
       if (!claim || !locked) {
-        outcomes.set(call.timerId, 'missing');
+        outcomes.set(call, 'missing');
         continue;
       }
       const timer = claim.timer;
       if (!timer) {
-        outcomes.set(call.timerId, whyNotFired(claim.current, call.revision));
+        outcomes.set(call, whyNotFired(claim.current, call.revision));
         continue;
       }
       const merchant = await deps.merchants.byId(timer.merchantId, transaction);
       if (!merchant) {
-        outcomes.set(call.timerId, 'missing');
+        outcomes.set(call, 'missing');
         continue;
       }
       const applied = await applyEvent(
@@ -94,12 +96,12 @@ export async function fireTimers(deps: ConversationDeps, calls: readonly TimerCa
         { pendingTimers: claim.pending, carts: claim.cart ? [claim.cart] : [], batch },
       );
       dispatches.push(...applied.dispatches);
-      outcomes.set(call.timerId, 'fired');
+      outcomes.set(call, 'fired');
     }
     await batch.flush();
     return outcomes;
   });
-  for (const call of later) outcomes.set(call.timerId, await fireTimer(deps, call.timerId, call.revision));
+  for (const call of later) outcomes.set(call, await fireTimer(deps, call.timerId, call.revision));
   return outcomes;
 }
 
@@ -176,4 +178,15 @@ function whyNotFired(current: Pick<TimerData, 'status' | 'revision'> | null, rev
   if (!current) return 'missing';
   if (current.status !== 'pending' || current.revision !== revision) return 'stale';
   return 'early';
+}
+
+/** Timer jobs that start together, fired a batch per transaction (see `jobBatcher`). */
+export function timerBatcher(
+  deps: ConversationDeps,
+  options: { maxBatch: number; maxInFlight: number },
+): JobBatcher<TimerCall, TimerOutcome> {
+  return jobBatcher<TimerCall, TimerOutcome>(
+    { many: (calls) => fireTimers(deps, calls), one: (call) => fireTimer(deps, call.timerId, call.revision), missing: 'missing' },
+    { ...options, logger: deps.logger, what: 'timers' },
+  );
 }

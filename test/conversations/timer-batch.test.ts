@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { timerBatcher } from '../../src/conversations/timer-batcher.js';
-import { fireTimers } from '../../src/conversations/timer-runner.js';
+import { fireTimers, timerBatcher } from '../../src/conversations/timer-runner.js';
 import { checkoutFor, startHarness, type Harness, type TestMerchant } from '../support/harness.js';
 import { reachableRecipient } from '../support/reachable-recipient.js';
 
@@ -37,17 +36,16 @@ describe('timers due together fire in one transaction, each with its own outcome
     for (const { timer } of [...due, stale]) await timer.update({ dueAt: new Date(Date.now() - 1000) });
     const unknown = randomUUID();
 
-    const outcomes = await fireTimers(h.service.deps, [
-      ...due.map(({ timer }) => ({ timerId: timer.id, revision: timer.revision })),
-      { timerId: early.timer.id, revision: early.timer.revision },
-      { timerId: stale.timer.id, revision: stale.timer.revision - 1 },
-      { timerId: unknown, revision: 1 },
-    ]);
+    const dueCalls = due.map(({ timer }) => ({ timerId: timer.id, revision: timer.revision }));
+    const earlyCall = { timerId: early.timer.id, revision: early.timer.revision };
+    const staleCall = { timerId: stale.timer.id, revision: stale.timer.revision - 1 };
+    const unknownCall = { timerId: unknown, revision: 1 };
+    const outcomes = await fireTimers(h.service.deps, [...dueCalls, earlyCall, staleCall, unknownCall]);
 
-    for (const { timer } of due) assert.equal(outcomes.get(timer.id), 'fired');
-    assert.equal(outcomes.get(early.timer.id), 'early');
-    assert.equal(outcomes.get(stale.timer.id), 'stale');
-    assert.equal(outcomes.get(unknown), 'missing');
+    for (const call of dueCalls) assert.equal(outcomes.get(call), 'fired');
+    assert.equal(outcomes.get(earlyCall), 'early');
+    assert.equal(outcomes.get(staleCall), 'stale');
+    assert.equal(outcomes.get(unknownCall), 'missing');
     // Every due shopper gets their own opt-in request; the others nothing.
     for (const { recipient } of due) await h.twilio.waitForMessages(1, { to: recipient.phone, timeoutMs: 10_000 });
     for (const { recipient, conversation } of due) {
@@ -66,11 +64,11 @@ describe('timers due together fire in one transaction, each with its own outcome
   test('two jobs of one conversation in a batch: the current one fires once, the other finds it done', async () => {
     const { timer, recipient } = await pendingAbandonTimer();
     await timer.update({ dueAt: new Date(Date.now() - 1000) });
-    const outcomes = await fireTimers(h.service.deps, [
-      { timerId: timer.id, revision: timer.revision },
-      { timerId: timer.id, revision: timer.revision },
-    ]);
-    assert.equal(outcomes.get(timer.id), 'stale', 'the later run of the same job is the one reported');
+    const first = { timerId: timer.id, revision: timer.revision };
+    const second = { timerId: timer.id, revision: timer.revision };
+    const outcomes = await fireTimers(h.service.deps, [first, second]);
+    assert.equal(outcomes.get(first), 'fired');
+    assert.equal(outcomes.get(second), 'stale', 'the second run, alone after the batch, finds it done');
     await h.twilio.waitForMessages(1, { to: recipient.phone, timeoutMs: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(h.twilio.messagesTo(recipient.phone).length, 1);
@@ -85,7 +83,7 @@ describe('timers due together fire in one transaction, each with its own outcome
       replacements: { id: bad.conversation.id },
     });
     const batcher = timerBatcher(h.service.deps, { maxBatch: 8, maxInFlight: 1 });
-    const results = await Promise.allSettled([...good, bad].map(({ timer }) => batcher.fire({ timerId: timer.id, revision: timer.revision })));
+    const results = await Promise.allSettled([...good, bad].map(({ timer }) => batcher.run({ timerId: timer.id, revision: timer.revision })));
     assert.deepEqual(results.slice(0, 2).map((r) => (r.status === 'fulfilled' ? r.value : r.reason)), ['fired', 'fired']);
     assert.equal(results[2]?.status, 'rejected');
     for (const { recipient } of good) await h.twilio.waitForMessages(1, { to: recipient.phone, timeoutMs: 10_000 });

@@ -1,0 +1,76 @@
+import type { Logger } from 'pino';
+
+/**
+ * Gathers the jobs the queue runs at the same moment and handles them
+ * together, one transaction per batch: a wave of carts abandoned at once then
+ * costs a few round trips per batch instead of per cart. Each job still gets
+ * its own outcome. Should a shared transaction fail, each job of it is run
+ * again alone, so one bad conversation fails only its own job.
+ *
+ * `maxInFlight` bounds the batches running at once: while they run, new jobs
+ * wait and form the next batch, as commits group behind a disk flush.
+ */
+export interface JobBatcher<Call, Outcome> {
+  run(call: Call): Promise<Outcome>;
+}
+
+export interface BatchHandlers<Call, Outcome> {
+  /** What the batch was asked for, the outcome of each; a call missing from the map gets `missing`. */
+  many(calls: Call[]): Promise<Map<Call, Outcome>>;
+  one(call: Call): Promise<Outcome>;
+  missing: Outcome;
+}
+
+interface Waiting<Call, Outcome> {
+  call: Call;
+  resolve(outcome: Outcome): void;
+  reject(error: unknown): void;
+}
+
+export function jobBatcher<Call, Outcome>(
+  handlers: BatchHandlers<Call, Outcome>,
+  options: { maxBatch: number; maxInFlight: number; logger: Logger; what: string },
+): JobBatcher<Call, Outcome> {
+  const waiting: Waiting<Call, Outcome>[] = [];
+  let scheduled = false;
+  let inFlight = 0;
+
+  async function runBatch(batch: Waiting<Call, Outcome>[]): Promise<void> {
+    if (batch.length === 1) {
+      const [only] = batch as [Waiting<Call, Outcome>];
+      await handlers.one(only.call).then(only.resolve, only.reject);
+      return;
+    }
+    try {
+      const outcomes = await handlers.many(batch.map((item) => item.call));
+      for (const item of batch) item.resolve(outcomes.get(item.call) ?? handlers.missing);
+    } catch (error) {
+      options.logger.warn({ err: error, jobs: batch.length }, `a batch of ${options.what} failed; running each alone`);
+      await Promise.all(batch.map((item) => handlers.one(item.call).then(item.resolve, item.reject)));
+    }
+  }
+
+  function drain(): void {
+    scheduled = false;
+    while (waiting.length > 0 && inFlight < options.maxInFlight) {
+      inFlight += 1;
+      void runBatch(waiting.splice(0, options.maxBatch)).finally(() => {
+        inFlight -= 1;
+        drain();
+      });
+    }
+  }
+
+  return {
+    run(call) {
+      return new Promise<Outcome>((resolve, reject) => {
+        waiting.push({ call, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          // Jobs the queue hands over in the same turn of the event loop end up together.
+          setImmediate(drain);
+        }
+      });
+    },
+  };
+}
