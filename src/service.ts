@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, uuidGenerator, type Clock, type IdGenerator } from './clock.js';
 import type { Config } from './config.js';
-import { deliverMessage } from './conversations/deliver-message.js';
+import { outboxBatcher, type DeliveryDeps } from './conversations/deliver-message.js';
 import type { ConversationDeps } from './conversations/deps.js';
 import { sealAll, type SealReport } from './conversations/ledger-sealer.js';
 import { merchantCache } from './conversations/merchant-cache.js';
@@ -28,6 +28,8 @@ const RETENTION_FIRST_RUN_MS = 60_000;
 const RETENTION_INTERVAL_MS = 24 * 3_600_000;
 /** Timer jobs run at once per worker process; those that start together are fired as one batch. */
 const TIMER_CONCURRENCY = 16;
+/** Outbox jobs run at once per worker process (each waits on the provider's answer), batched likewise. */
+const OUTBOX_CONCURRENCY = 16;
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -44,6 +46,8 @@ export interface Service {
   adminToken: string;
   adminTokenGenerated: boolean;
   deps: ConversationDeps;
+  /** `deps` with the SMS provider: what delivering the outbox needs. */
+  deliveryDeps: DeliveryDeps;
   reconcileNow(): Promise<unknown>;
   /** Seals every consent entry committed so far (after any pass already running). */
   sealLedgerNow(): Promise<SealReport>;
@@ -100,7 +104,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
 
   const merchants = merchantCache((id, transaction) => db.models.Merchant.findByPk(id, transaction ? { transaction } : {}));
   const deps: ConversationDeps = { db, clock, ids, logger, dispatcher: queue, metrics, merchants, suppression };
-  const deliveryDeps = {
+  const deliveryDeps: DeliveryDeps = {
     ...deps,
     provider,
     statusCallbackUrl: config.publicBaseUrl ? `${config.publicBaseUrl}/webhooks/twilio/status` : null,
@@ -109,6 +113,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   if (runsWorkers) {
     // Timers due together (a wave of abandoned carts) are fired a batch per transaction.
     const timers = timerBatcher(deps, { maxBatch: TIMER_CONCURRENCY, maxInFlight: 2 });
+    // So are outbox rows handed over together: one claim transaction per batch, then each to the provider.
+    const outbox = outboxBatcher(deliveryDeps, { maxBatch: OUTBOX_CONCURRENCY, maxInFlight: 2 });
     queue.startWorkers(
       {
         timer: async (job) => {
@@ -117,9 +123,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
           if (outcome === 'early') throw new TimerNotDueError(job.timerId);
           return outcome;
         },
-        outbox: (job) => deliverMessage(deliveryDeps, job.messageId),
+        outbox: (job) => outbox.run({ messageId: job.messageId }),
       },
-      { timerConcurrency: TIMER_CONCURRENCY, outboxConcurrency: 8, maxSendsPerSecond: config.smsMaxPerSecond },
+      { timerConcurrency: TIMER_CONCURRENCY, outboxConcurrency: OUTBOX_CONCURRENCY, maxSendsPerSecond: config.smsMaxPerSecond },
     );
   }
 
@@ -207,6 +213,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     adminToken: local.adminToken,
     adminTokenGenerated: local.generated,
     deps,
+    deliveryDeps,
     reconcileNow,
     sealLedgerNow,
     close() {

@@ -2,11 +2,13 @@ import { SmsSendError, type SmsProvider } from '../domain/sms.js';
 import type { Transaction } from 'sequelize';
 import type { MerchantRow, MessageRow } from '../db/models/index.js';
 import { applyEvent } from './apply-event.js';
-import { lockConversationById, lockConversationOf } from './conversation-lock.js';
+import { lockConversationById } from './conversation-lock.js';
+import { jobBatcher, type JobBatcher } from './job-batcher.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor } from './recipient-facts.js';
-import { execute, type MessageData } from './rows.js';
-import { gateInput, loadForDelivery, storedDecision } from './send-facts.js';
+import { queryIn } from '../db/sql.js';
+import { execute, lockConversationsOf, onePerConversation, type LockedWith, type MessageData } from './rows.js';
+import { gateInput, loadManyForDelivery, storedDecision } from './send-facts.js';
 import { sendGate } from './send-gate.js';
 import { inTransaction } from './transactions.js';
 
@@ -28,42 +30,106 @@ const PROVIDER_OPTED_OUT = '21610';
  * `unknown`: never resent blindly.
  */
 export async function deliverMessage(deps: DeliveryDeps, messageId: string): Promise<DeliveryOutcome> {
-  const claim = await inTransaction(deps, async (transaction, dispatches) => {
-    // The conversation lock orders us after any STOP or order being applied right now.
-    const locked = await lockConversationOf(deps, transaction, { messageId });
-    if (!locked) return { outcome: 'missing' as const };
+  const [outcome] = await deliverMessages(deps, [messageId]);
+  return outcome ?? 'missing';
+}
+
+type Claimed = { index: number; message: MessageData; merchant: MerchantRow; log: Record<string, unknown> };
+
+/**
+ * Delivers several outbox rows of different conversations, each as
+ * `deliverMessage` would: their conversations are locked together (in id
+ * order), every row passes the send gate, and all the claims are written in
+ * one statement of one transaction of their own; then each claimed row goes
+ * to the provider. A second row of the same conversation runs afterwards,
+ * alone, so the caps see the first. Outcomes come in the order of `messageIds`.
+ */
+export async function deliverMessages(deps: DeliveryDeps, messageIds: readonly string[]): Promise<DeliveryOutcome[]> {
+  const outcomes: DeliveryOutcome[] = messageIds.map(() => 'missing');
+  const later: number[] = [];
+  const claimed = await inTransaction(deps, async (transaction, dispatches) => {
+    // The conversation locks order us after any STOP or order being applied right now.
+    const locks = await lockConversationsOf(transaction, 'messages', messageIds);
+    const split = onePerConversation(
+      messageIds.map((_, index) => index),
+      (index) => messageIds[index]!,
+      locks,
+    );
+    later.push(...split.later);
+    const owners = new Map<string, LockedWith>();
+    for (const locked of locks.values()) for (const id of locked.rowIds) owners.set(id, locked);
     const now = deps.clock.now();
-    // The row, its cart's addresses and the phone's recent marketing, in the statement that locks the row.
-    const loaded = await loadForDelivery(deps, transaction, messageId, now);
-    if (!loaded) return { outcome: 'missing' as const };
-    const { message } = loaded;
-    const merchant = await deps.merchants.byId(message.merchantId, transaction);
-    if (!merchant) return { outcome: 'missing' as const };
-    const verdict = sendGate(gateInput({ ...loaded, conversation: locked.conversation, customer: locked.customer, merchant, at: now }));
-    const log = { merchantId: merchant.id, conversationId: message.conversationId, messageId: message.id, kind: message.kind };
-    if (verdict.verdict === 'skip') return { outcome: 'skipped' as const };
-    const decision = storedDecision(verdict.decision, now);
-    const rules = decision.rules.map((rule) => rule.id);
-    switch (verdict.verdict) {
-      case 'refuse':
-        // Refused for good: nothing is enqueued again.
-        await updateMessage(deps, transaction, message.id, { status: 'refused', statusReason: verdict.rule, decision });
-        deps.metrics.messages.inc({ outcome: 'refused', kind: message.kind });
-        deps.logger.info({ ...log, rule: verdict.rule, rules }, 'message refused by the send gate');
-        return { outcome: 'refused' as const };
-      case 'defer':
-        await updateMessage(deps, transaction, message.id, { status: 'deferred', statusReason: verdict.rule, sendAfter: verdict.until, decision });
-        dispatches.push({ queue: 'outbox', messageId: message.id, notBefore: verdict.until, attempt: message.attempts + 1 });
-        deps.metrics.messages.inc({ outcome: 'deferred', kind: message.kind });
-        deps.logger.info({ ...log, until: verdict.until, rule: verdict.rule, rules }, 'message deferred by the send gate');
-        return { outcome: 'deferred' as const };
-      case 'send':
-        await updateMessage(deps, transaction, message.id, { status: 'sending', attempts: message.attempts + 1, decision });
-        return { outcome: 'claimed' as const, message, merchant, log };
+    // The rows, their carts' addresses and the phones' recent marketing, in the statement that locks the rows.
+    const loaded = await loadManyForDelivery(deps, transaction, split.now.map((index) => messageIds[index]!), now);
+    const claims: Claimed[] = [];
+    const changes: Array<{ id: string } & MessageChanges> = [];
+    for (const index of split.now) {
+      const messageId = messageIds[index]!;
+      const locked = owners.get(messageId);
+      const row = loaded.get(messageId);
+      const merchant = row ? await deps.merchants.byId(row.message.merchantId, transaction) : null;
+      if (!locked || !row || !merchant) {
+        outcomes[index] = 'missing';
+        continue;
+      }
+      const { message } = row;
+      const verdict = sendGate(gateInput({ ...row, conversation: locked.conversation, customer: locked.customer, merchant, at: now }));
+      const log = { merchantId: merchant.id, conversationId: message.conversationId, messageId: message.id, kind: message.kind };
+      if (verdict.verdict === 'skip') {
+        outcomes[index] = 'skipped';
+        continue;
+      }
+      const decision = storedDecision(verdict.decision, now);
+      const rules = decision.rules.map((rule) => rule.id);
+      switch (verdict.verdict) {
+        case 'refuse':
+          // Refused for good: nothing is enqueued again.
+          changes.push({ id: message.id, status: 'refused', statusReason: verdict.rule, decision });
+          deps.metrics.messages.inc({ outcome: 'refused', kind: message.kind });
+          deps.logger.info({ ...log, rule: verdict.rule, rules }, 'message refused by the send gate');
+          outcomes[index] = 'refused';
+          break;
+        case 'defer':
+          changes.push({ id: message.id, status: 'deferred', statusReason: verdict.rule, sendAfter: verdict.until, decision });
+          dispatches.push({ queue: 'outbox', messageId: message.id, notBefore: verdict.until, attempt: message.attempts + 1 });
+          deps.metrics.messages.inc({ outcome: 'deferred', kind: message.kind });
+          deps.logger.info({ ...log, until: verdict.until, rule: verdict.rule, rules }, 'message deferred by the send gate');
+          outcomes[index] = 'deferred';
+          break;
+        case 'send':
+          changes.push({ id: message.id, status: 'sending', attempts: message.attempts + 1, decision });
+          claims.push({ index, message, merchant, log });
+          break;
+      }
     }
+    await updateMessages(transaction, changes);
+    return claims;
   });
-  if (claim.outcome !== 'claimed') return claim.outcome;
-  return send(deps, claim.message, claim.merchant, claim.log);
+  await Promise.all(
+    claimed.map(async (claim) => {
+      outcomes[claim.index] = await send(deps, claim.message, claim.merchant, claim.log);
+    }),
+  );
+  for (const index of later) outcomes[index] = await deliverMessage(deps, messageIds[index]!);
+  return outcomes;
+}
+
+/** Outbox jobs that start together, gated a batch per transaction (see `jobBatcher`). */
+export function outboxBatcher(
+  deps: DeliveryDeps,
+  options: { maxBatch: number; maxInFlight: number },
+): JobBatcher<{ messageId: string }, DeliveryOutcome> {
+  return jobBatcher<{ messageId: string }, DeliveryOutcome>(
+    {
+      many: async (calls) => {
+        const outcomes = await deliverMessages(deps, calls.map((call) => call.messageId));
+        return new Map(calls.map((call, index) => [call, outcomes[index] ?? 'missing']));
+      },
+      one: (call) => deliverMessage(deps, call.messageId),
+      missing: 'missing',
+    },
+    { ...options, logger: deps.logger, what: 'outbox rows' },
+  );
 }
 
 async function send(
@@ -125,6 +191,39 @@ const MESSAGE_SETTERS: Record<keyof MessageChanges, string> = {
   errorCode: 'error_code = :errorCode',
   decision: 'decision = :decision::jsonb',
 };
+
+/**
+ * The send gate's verdicts on several rows in one UPDATE: each row gets the
+ * columns its verdict names; the others keep their values.
+ */
+async function updateMessages(transaction: Transaction, changes: ReadonlyArray<{ id: string } & MessageChanges>): Promise<void> {
+  if (changes.length === 0) return;
+  const column = <K extends keyof MessageChanges>(key: K) => changes.map((change) => (key in change ? (change[key] ?? null) : null));
+  const given = <K extends keyof MessageChanges>(key: K) => changes.map((change) => key in change);
+  await queryIn(
+    transaction,
+    `UPDATE messages m SET
+       status = u.status,
+       status_reason = CASE WHEN u.has_reason THEN u.status_reason ELSE m.status_reason END,
+       send_after = CASE WHEN u.has_send_after THEN u.send_after ELSE m.send_after END,
+       attempts = COALESCE(u.attempts, m.attempts),
+       decision = COALESCE(u.decision, m.decision),
+       updated_at = clock_timestamp()
+     FROM unnest(:ids::uuid[], :statuses::text[], :hasReason::bool[], :reasons::text[], :hasSendAfter::bool[], :sendAfters::timestamptz[],
+       :attempts::int[], :decisions::jsonb[]) AS u(id, status, has_reason, status_reason, has_send_after, send_after, attempts, decision)
+     WHERE m.id = u.id`,
+    {
+      ids: changes.map((change) => change.id),
+      statuses: column('status'),
+      hasReason: given('statusReason'),
+      reasons: column('statusReason'),
+      hasSendAfter: given('sendAfter'),
+      sendAfters: column('sendAfter'),
+      attempts: column('attempts'),
+      decisions: changes.map((change) => (change.decision === undefined ? null : JSON.stringify(change.decision))),
+    },
+  );
+}
 
 /** One UPDATE of the named columns (and `updated_at`), as a model instance's `update` wrote them. */
 async function updateMessage(deps: ConversationDeps, transaction: Transaction | null, id: string, changes: MessageChanges): Promise<void> {

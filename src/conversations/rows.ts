@@ -162,25 +162,56 @@ export async function lockConversationRows(
   return row ? lockedFrom(row) : null;
 }
 
+/** A conversation locked with others, and which of the rows asked for (timers or outbox rows) are its. */
+export interface LockedWith {
+  conversation: ConversationData;
+  customer: CustomerData;
+  rowIds: string[];
+}
+
 /**
- * Locks the conversations the given timers belong to, and their shoppers, in
- * one round trip. Rows are locked in conversation id order (the sort runs
- * below the lock), the order every writer of several conversations keeps.
+ * Locks the conversations the given timers (or outbox rows) belong to, and
+ * their shoppers, in one round trip. Rows are locked in conversation id order
+ * (the sort runs below the lock), the order every writer of several
+ * conversations keeps.
  */
-export async function lockConversationsOfTimers(
+export async function lockConversationsOf(
   transaction: Transaction,
-  timerIds: readonly string[],
-): Promise<Map<string, { conversation: ConversationData; customer: CustomerData; timerIds: string[] }>> {
-  const rows = await queryIn<LockedRow & { timerIds: string[] }>(
+  table: 'timers' | 'messages',
+  ids: readonly string[],
+): Promise<Map<string, LockedWith>> {
+  const rows = await queryIn<LockedRow & { rowIds: string[] }>(
     transaction,
     `SELECT ${LOCKED_COLUMNS},
-       array(SELECT t.id FROM timers t WHERE t.conversation_id = v.id AND t.id = ANY(:timerIds::uuid[])) AS "timerIds"
+       array(SELECT r.id FROM ${table} r WHERE r.conversation_id = v.id AND r.id = ANY(:ids::uuid[])) AS "rowIds"
      FROM conversations v JOIN customers c ON c.id = v.customer_id
-     WHERE v.id IN (SELECT conversation_id FROM timers WHERE id = ANY(:timerIds::uuid[]))
+     WHERE v.id IN (SELECT conversation_id FROM ${table} WHERE id = ANY(:ids::uuid[]))
      ORDER BY v.id FOR UPDATE OF v, c`,
-    { timerIds },
+    { ids },
   );
-  return new Map(rows.map(({ timerIds: ids, ...row }) => [row.id, { ...lockedFrom(row), timerIds: ids }]));
+  return new Map(rows.map(({ rowIds, ...row }) => [row.id, { ...lockedFrom(row), rowIds }]));
+}
+
+/**
+ * Splits calls so each conversation has at most one in the batch: a second
+ * call of the same thread runs afterwards, alone, seeing what the first did.
+ */
+export function onePerConversation<Call>(calls: readonly Call[], rowId: (call: Call) => string, locks: Map<string, LockedWith>): { now: Call[]; later: Call[] } {
+  const owners = new Map<string, string>();
+  for (const locked of locks.values()) for (const id of locked.rowIds) owners.set(id, locked.conversation.id);
+  const taken = new Set<string>();
+  const now: Call[] = [];
+  const later: Call[] = [];
+  for (const call of calls) {
+    const owner = owners.get(rowId(call));
+    if (owner !== undefined && taken.has(owner)) {
+      later.push(call);
+      continue;
+    }
+    if (owner !== undefined) taken.add(owner);
+    now.push(call);
+  }
+  return { now, later };
 }
 
 function lockedFrom(row: LockedRow): { conversation: ConversationData; customer: CustomerData } {

@@ -58,7 +58,7 @@ const DELIVERY_SQL = `SELECT ${MESSAGE_COLUMNS},
     ) p
     WHERE m.kind = ANY(:marketingKinds)
   ) history ON true
-  WHERE m.id = :messageId
+  WHERE m.id = ANY(:messageIds::uuid[])
   FOR UPDATE OF m`;
 
 type DeliveryRow = MessageData & { cartAddresses: Address[]; recentMarketing: number[]; cartRemindersSent: number };
@@ -70,22 +70,35 @@ export async function loadForDelivery(
   messageId: string,
   at: Date,
 ): Promise<{ message: MessageData; facts: SendFacts } | null> {
-  const [row] = await selectRows<DeliveryRow>(deps, transaction, DELIVERY_SQL, {
-    messageId,
+  return (await loadManyForDelivery(deps, transaction, [messageId], at)).get(messageId) ?? null;
+}
+
+/** Several outbox rows (of different conversations), locked, with their send facts, by id; gone ones are absent. */
+export async function loadManyForDelivery(
+  deps: Pick<ConversationDeps, 'db'>,
+  transaction: Transaction,
+  messageIds: readonly string[],
+  at: Date,
+): Promise<Map<string, { message: MessageData; facts: SendFacts }>> {
+  const rows = await selectRows<DeliveryRow>(deps, transaction, DELIVERY_SQL, {
+    messageIds,
     since: new Date(at.getTime() - CAP_LOOKBACK_MS),
     marketingKinds: [...MARKETING_KINDS],
     countedStatuses: [...CAP_COUNTED_STATUSES],
   });
-  if (!row) return null;
-  const { cartAddresses, recentMarketing, cartRemindersSent, ...message } = row;
-  return {
-    message,
-    facts: {
-      cartAddresses: Array.isArray(cartAddresses) ? cartAddresses : [],
-      recentMarketing: (recentMarketing ?? []).map((ms) => new Date(Number(ms))),
-      cartRemindersSent: Number(cartRemindersSent) || 0,
-    },
-  };
+  return new Map(
+    rows.map(({ cartAddresses, recentMarketing, cartRemindersSent, ...message }) => [
+      message.id,
+      {
+        message,
+        facts: {
+          cartAddresses: Array.isArray(cartAddresses) ? cartAddresses : [],
+          recentMarketing: (recentMarketing ?? []).map((ms) => new Date(Number(ms))),
+          cartRemindersSent: Number(cartRemindersSent) || 0,
+        },
+      },
+    ]),
+  );
 }
 
 /** Everything the gate decides on, from the locked rows, the send facts and the merchant. */

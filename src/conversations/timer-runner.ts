@@ -4,7 +4,7 @@ import { writeBatch } from '../db/write-batch.js';
 import { applyEvent } from './apply-event.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor } from './recipient-facts.js';
-import { CART_FACTS_COLUMNS, lockConversationsOfTimers, TIMER_COLUMNS, type CartFacts, type TimerData } from './rows.js';
+import { CART_FACTS_COLUMNS, lockConversationsOf, onePerConversation, TIMER_COLUMNS, type CartFacts, type TimerData } from './rows.js';
 import { jobBatcher, type JobBatcher } from './job-batcher.js';
 import { inTransaction } from './transactions.js';
 
@@ -47,21 +47,12 @@ export async function fireTimers(deps: ConversationDeps, calls: readonly TimerCa
   const later: TimerCall[] = [];
   const outcomes = await inTransaction(deps, async (transaction, dispatches) => {
     const outcomes = new Map<TimerCall, TimerOutcome>();
-    const locks = await lockConversationsOfTimers(transaction, calls.map((call) => call.timerId));
+    const locks = await lockConversationsOf(transaction, 'timers', calls.map((call) => call.timerId));
     // One timer per conversation here: a second one of the same thread (a stale job beside the
     // current one) runs afterwards in a transaction of its own, seeing what the first one did.
-    const owners = new Map<string, string>();
-    for (const locked of locks.values()) for (const timerId of locked.timerIds) owners.set(timerId, locked.conversation.id);
-    const taken = new Set<string>();
-    const inBatch = calls.filter((call) => {
-      const owner = owners.get(call.timerId);
-      if (owner === undefined || !taken.has(owner)) {
-        if (owner !== undefined) taken.add(owner);
-        return true;
-      }
-      later.push(call);
-      return false;
-    });
+    const split = onePerConversation(calls, (call) => call.timerId, locks);
+    later.push(...split.later);
+    const inBatch = split.now;
     if (locks.size === 0) {
       for (const call of inBatch) outcomes.set(call, 'missing');
       return outcomes;
