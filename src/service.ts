@@ -114,7 +114,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     // Timers due together (a wave of abandoned carts) are fired a batch per transaction.
     const timers = timerBatcher(deps, { maxBatch: TIMER_CONCURRENCY, maxInFlight: 2 });
     // So are outbox rows handed over together: one claim transaction per batch, then each to the provider.
-    const outbox = outboxBatcher(deliveryDeps, { maxBatch: OUTBOX_CONCURRENCY, maxInFlight: 2 });
+    // A batch holds its slot while its provider calls run, so more may be in flight than for timers.
+    const outbox = outboxBatcher(deliveryDeps, { maxBatch: OUTBOX_CONCURRENCY, maxInFlight: 4 });
     queue.startWorkers(
       {
         timer: async (job) => {
