@@ -87,7 +87,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const queueConfig: QueueBackendConfig = config.redisUrl
     ? { kind: 'redis', url: config.redisUrl, prefix: namespace }
     : { kind: 'postgres', connectionString: databaseUrl, schema: namespace.replace(/[^a-z0-9_]/gi, '_') };
-  const queue = createQueueEngine(queueConfig, { logger, clock, metrics });
+  // The queue holds work due within the next two reconcile passes; later work waits in the database.
+  const queueHorizonMs = 2 * config.reconcileIntervalMs;
+  const queue = createQueueEngine(queueConfig, { logger, clock, metrics }, { horizonMs: queueHorizonMs });
   await queue.ready();
 
   const provider =
@@ -131,11 +133,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
 
   // A send still `sending` after two provider timeouts belongs to a process that died mid-call.
-  // Work due within the next two passes (at least two minutes) is put back; later work, by a later pass.
-  const reconcileOptions = {
-    sendingStaleAfterMs: config.smsTimeoutMs * 2 + 5000,
-    horizonMs: Math.max(2 * config.reconcileIntervalMs, 120_000),
-  };
+  // Work due within the next two passes is put back; later work, by a later pass, at least a pass before it is due.
+  const reconcileOptions = { sendingStaleAfterMs: config.smsTimeoutMs * 2 + 5000, horizonMs: queueHorizonMs };
   const reconcileNow = () => reconcile(deps, reconcileOptions);
   // The reconciler re-enqueues for the workers, so it runs where they run.
   let reconciling: Promise<unknown> | null = null;

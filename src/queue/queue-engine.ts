@@ -69,7 +69,19 @@ const JOB_DEFAULTS = {
  * on PostgreSQL (same database) for a first run without Redis. Queues, job ids
  * and handlers are the same either way.
  */
-export function createQueueEngine(config: QueueBackendConfig, deps: { logger: Logger; clock: Clock; metrics: Metrics }): QueueEngine {
+export function createQueueEngine(
+  config: QueueBackendConfig,
+  deps: { logger: Logger; clock: Clock; metrics: Metrics },
+  options: {
+    /**
+     * Jobs due later than this are not handed to the queue: the database keeps
+     * them, and the reconciler enqueues them once they come within its own
+     * horizon (the same one), so the queue holds near-term work only instead
+     * of a delayed job per shopper for every reminder a day or more away.
+     */
+    horizonMs?: number;
+  } = {},
+): QueueEngine {
   const { logger, clock, metrics } = deps;
   const classes =
     config.kind === 'redis'
@@ -85,8 +97,11 @@ export function createQueueEngine(config: QueueBackendConfig, deps: { logger: Lo
 
   async function dispatch(jobs: Dispatch[]): Promise<void> {
     const now = clock.now().getTime();
-    const timerJobs = jobs.filter((job) => job.queue === 'timers');
-    const outboxJobs = jobs.filter((job) => job.queue === 'outbox');
+    const until = options.horizonMs === undefined ? Infinity : now + options.horizonMs;
+    const timerJobs = jobs.filter((job): job is Extract<Dispatch, { queue: 'timers' }> => job.queue === 'timers' && job.dueAt.getTime() <= until);
+    const outboxJobs = jobs.filter(
+      (job): job is Extract<Dispatch, { queue: 'outbox' }> => job.queue === 'outbox' && (job.notBefore?.getTime() ?? now) <= until,
+    );
     if (timerJobs.length > 0) {
       await timers.addBulk(
         timerJobs.map((job) => ({
