@@ -117,7 +117,7 @@ export async function deliverMessages(deps: DeliveryDeps, messageIds: readonly s
 /** Outbox jobs that start together, gated a batch per transaction (see `jobBatcher`). */
 export function outboxBatcher(
   deps: DeliveryDeps,
-  options: { maxBatch: number; maxInFlight: number },
+  options: { maxBatch: number; maxInFlight: number; lingerMs?: number },
 ): JobBatcher<{ messageId: string }, DeliveryOutcome> {
   return jobBatcher<{ messageId: string }, DeliveryOutcome>(
     {

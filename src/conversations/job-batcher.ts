@@ -9,6 +9,9 @@ import type { Logger } from 'pino';
  *
  * `maxInFlight` bounds the batches running at once: while they run, new jobs
  * wait and form the next batch, as commits group behind a disk flush.
+ * `lingerMs` lets a batch wait that long for company before it starts, so a
+ * steady trickle of jobs is still handled a few at a time (a job's delay
+ * grows by at most that much; a full batch starts at once).
  */
 export interface JobBatcher<Call, Outcome> {
   run(call: Call): Promise<Outcome>;
@@ -29,10 +32,11 @@ interface Waiting<Call, Outcome> {
 
 export function jobBatcher<Call, Outcome>(
   handlers: BatchHandlers<Call, Outcome>,
-  options: { maxBatch: number; maxInFlight: number; logger: Logger; what: string },
+  options: { maxBatch: number; maxInFlight: number; lingerMs?: number; logger: Logger; what: string },
 ): JobBatcher<Call, Outcome> {
   const waiting: Waiting<Call, Outcome>[] = [];
   let scheduled = false;
+  let lingering: NodeJS.Timeout | null = null;
   let inFlight = 0;
 
   async function runBatch(batch: Waiting<Call, Outcome>[]): Promise<void> {
@@ -52,6 +56,8 @@ export function jobBatcher<Call, Outcome>(
 
   function drain(): void {
     scheduled = false;
+    if (lingering) clearTimeout(lingering);
+    lingering = null;
     while (waiting.length > 0 && inFlight < options.maxInFlight) {
       inFlight += 1;
       void runBatch(waiting.splice(0, options.maxBatch)).finally(() => {
@@ -65,10 +71,15 @@ export function jobBatcher<Call, Outcome>(
     run(call) {
       return new Promise<Outcome>((resolve, reject) => {
         waiting.push({ call, resolve, reject });
+        if (waiting.length >= options.maxBatch && inFlight < options.maxInFlight) {
+          drain();
+          return;
+        }
         if (!scheduled) {
           scheduled = true;
-          // Jobs the queue hands over in the same turn of the event loop end up together.
-          setImmediate(drain);
+          // Jobs the queue hands over in the same turn of the event loop (or within the linger) end up together.
+          if (options.lingerMs) lingering = setTimeout(drain, options.lingerMs);
+          else setImmediate(drain);
         }
       });
     },

@@ -174,7 +174,7 @@ function whyNotFired(current: Pick<TimerData, 'status' | 'revision'> | null, rev
 /** Timer jobs that start together, fired a batch per transaction (see `jobBatcher`). */
 export function timerBatcher(
   deps: ConversationDeps,
-  options: { maxBatch: number; maxInFlight: number },
+  options: { maxBatch: number; maxInFlight: number; lingerMs?: number },
 ): JobBatcher<TimerCall, TimerOutcome> {
   return jobBatcher<TimerCall, TimerOutcome>(
     { many: (calls) => fireTimers(deps, calls), one: (call) => fireTimer(deps, call.timerId, call.revision), missing: 'missing' },
