@@ -90,7 +90,7 @@ export async function ingestCartUpdated(
     );
     dispatches.push(...applied.dispatches);
     return { status: 'processed', cartId: cart.id, conversationId: locked.conversation.id, reason: null };
-  });
+  }, { answerFirst: true });
 }
 
 /**

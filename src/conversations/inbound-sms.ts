@@ -84,5 +84,5 @@ export async function receiveSms(deps: ConversationDeps, merchant: MerchantRow, 
     );
     dispatches.push(...applied.dispatches);
     return { status: 'applied' as const, conversationId: locked.conversation.id, state: applied.result.state };
-  });
+  }, { answerFirst: true });
 }

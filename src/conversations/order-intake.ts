@@ -94,7 +94,7 @@ export async function ingestOrderPlaced(
       await cancelCartLeftovers(deps, transaction, cart.id);
     }
     return { status: 'processed', cartId: cart.id, conversationId: cart.conversationId, reason: null };
-  });
+  }, { answerFirst: true });
 }
 
 async function cancelCartLeftovers(deps: ConversationDeps, transaction: Transaction, cartId: string): Promise<void> {
