@@ -21,7 +21,7 @@ export interface ChainedEntry extends LedgerEntryContent {
   hash: string;
 }
 
-export const GENESIS = 'genesis';
+const GENESIS = 'genesis';
 
 /** JSON with keys sorted at every level, so the same content always hashes the same. */
 export function canonicalJson(value: unknown): string {

@@ -1,7 +1,7 @@
 import type { Transaction } from 'sequelize';
 import { initialConversation } from '../machines/step.js';
 import type { ConversationDeps } from './deps.js';
-import { execute, lockConversationRows, selectRows, type ConversationData, type ConversationKey, type CustomerData } from './rows.js';
+import { execute, lockConversationRows, selectRows, type ConversationData, type CustomerData } from './rows.js';
 
 /** Plain rows, owned by the transaction that locked them; writers keep them in step with the database. */
 export interface LockedConversation {
@@ -207,13 +207,4 @@ export async function lockConversationById(
   conversationId: string,
 ): Promise<LockedConversation | null> {
   return lockConversationRows(deps, transaction, { conversationId });
-}
-
-/** The conversation a timer or an outbox row belongs to, locked; null when either is gone. */
-export async function lockConversationOf(
-  deps: ConversationDeps,
-  transaction: Transaction,
-  key: ConversationKey,
-): Promise<LockedConversation | null> {
-  return lockConversationRows(deps, transaction, key);
 }

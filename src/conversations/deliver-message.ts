@@ -7,7 +7,7 @@ import { jobBatcher, type JobBatcher } from './job-batcher.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor } from './recipient-facts.js';
 import { queryIn } from '../db/sql.js';
-import { execute, lockConversationsOf, onePerConversation, type LockedWith, type MessageData } from './rows.js';
+import { execute, lockConversationsOf, onePerConversation, type MessageData } from './rows.js';
 import { gateInput, loadManyForDelivery, storedDecision } from './send-facts.js';
 import { sendGate } from './send-gate.js';
 import { inTransaction } from './transactions.js';
@@ -56,8 +56,6 @@ export async function deliverMessages(deps: DeliveryDeps, messageIds: readonly s
       locks,
     );
     later.push(...split.later);
-    const owners = new Map<string, LockedWith>();
-    for (const locked of locks.values()) for (const id of locked.rowIds) owners.set(id, locked);
     const now = deps.clock.now();
     // The rows, their carts' addresses and the phones' recent marketing, in the statement that locks the rows.
     const loaded = await loadManyForDelivery(deps, transaction, split.now.map((index) => messageIds[index]!), now);
@@ -65,7 +63,7 @@ export async function deliverMessages(deps: DeliveryDeps, messageIds: readonly s
     const changes: Array<{ id: string } & MessageChanges> = [];
     for (const index of split.now) {
       const messageId = messageIds[index]!;
-      const locked = owners.get(messageId);
+      const locked = locks.get(messageId);
       const row = loaded.get(messageId);
       const merchant = row ? await deps.merchants.byId(row.message.merchantId, transaction) : null;
       if (!locked || !row || !merchant) {

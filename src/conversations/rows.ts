@@ -113,15 +113,6 @@ export async function execute(
   else await queryAlone(deps.db.sequelize, sql, replacements);
 }
 
-/** Which conversation to lock: by its id, or the one a timer or an outbox row belongs to (their owner never changes). */
-export type ConversationKey = { conversationId: string } | { timerId: string } | { messageId: string };
-
-const KEY_FILTERS = {
-  conversationId: 'v.id = :key',
-  timerId: 'v.id = (SELECT conversation_id FROM timers WHERE id = :key)',
-  messageId: 'v.id = (SELECT conversation_id FROM messages WHERE id = :key)',
-} as const;
-
 const LOCKED_COLUMNS = `v.id, v.merchant_id AS "merchantId", v.customer_id AS "customerId", v.phone, v.state, v.snapshot, v.version,
   v.current_cart_id AS "currentCartId", v.needs_agent AS "needsAgent",
   c.merchant_id AS "c_merchantId", c.phone AS "c_phone", c.first_name AS "c_firstName", c.consent_status AS "c_consentStatus",
@@ -149,31 +140,30 @@ type LockedRow = ConversationData & {
 export async function lockConversationRows(
   deps: Db,
   transaction: Transaction,
-  key: ConversationKey,
+  key: { conversationId: string },
 ): Promise<{ conversation: ConversationData; customer: CustomerData } | null> {
-  const [kind, value] = Object.entries(key)[0] as [keyof typeof KEY_FILTERS, string];
   const [row] = await selectRows<LockedRow>(
     deps,
     transaction,
     `SELECT ${LOCKED_COLUMNS} FROM conversations v JOIN customers c ON c.id = v.customer_id
-     WHERE ${KEY_FILTERS[kind]} FOR UPDATE OF v, c`,
-    { key: value },
+     WHERE v.id = :conversationId FOR UPDATE OF v, c`,
+    { conversationId: key.conversationId },
   );
   return row ? lockedFrom(row) : null;
 }
 
-/** A conversation locked with others, and which of the rows asked for (timers or outbox rows) are its. */
+/** A conversation locked with others. */
 export interface LockedWith {
   conversation: ConversationData;
   customer: CustomerData;
-  rowIds: string[];
 }
 
 /**
  * Locks the conversations the given timers (or outbox rows) belong to, and
  * their shoppers, in one round trip. Rows are locked in conversation id order
  * (the sort runs below the lock), the order every writer of several
- * conversations keeps.
+ * conversations keeps. The result is keyed by the given row ids (rows of one
+ * conversation share its entry); a row that is gone has none.
  */
 export async function lockConversationsOf(
   transaction: Transaction,
@@ -189,7 +179,12 @@ export async function lockConversationsOf(
      ORDER BY v.id FOR UPDATE OF v, c`,
     { ids },
   );
-  return new Map(rows.map(({ rowIds, ...row }) => [row.id, { ...lockedFrom(row), rowIds }]));
+  const byRow = new Map<string, LockedWith>();
+  for (const { rowIds, ...row } of rows) {
+    const locked = lockedFrom(row);
+    for (const id of rowIds) byRow.set(id, locked);
+  }
+  return byRow;
 }
 
 /**
@@ -197,13 +192,11 @@ export async function lockConversationsOf(
  * call of the same thread runs afterwards, alone, seeing what the first did.
  */
 export function onePerConversation<Call>(calls: readonly Call[], rowId: (call: Call) => string, locks: Map<string, LockedWith>): { now: Call[]; later: Call[] } {
-  const owners = new Map<string, string>();
-  for (const locked of locks.values()) for (const id of locked.rowIds) owners.set(id, locked.conversation.id);
   const taken = new Set<string>();
   const now: Call[] = [];
   const later: Call[] = [];
   for (const call of calls) {
-    const owner = owners.get(rowId(call));
+    const owner = locks.get(rowId(call))?.conversation.id;
     if (owner !== undefined && taken.has(owner)) {
       later.push(call);
       continue;

@@ -63,16 +63,6 @@ const DELIVERY_SQL = `SELECT ${MESSAGE_COLUMNS},
 
 type DeliveryRow = MessageData & { cartAddresses: Address[]; recentMarketing: number[]; cartRemindersSent: number };
 
-/** The outbox row, locked, with its send facts; null when it is gone. */
-export async function loadForDelivery(
-  deps: Pick<ConversationDeps, 'db'>,
-  transaction: Transaction,
-  messageId: string,
-  at: Date,
-): Promise<{ message: MessageData; facts: SendFacts } | null> {
-  return (await loadManyForDelivery(deps, transaction, [messageId], at)).get(messageId) ?? null;
-}
-
 /** Several outbox rows (of different conversations), locked, with their send facts, by id; gone ones are absent. */
 export async function loadManyForDelivery(
   deps: Pick<ConversationDeps, 'db'>,

@@ -62,7 +62,7 @@ export async function fireTimers(deps: ConversationDeps, calls: readonly TimerCa
     const batch = writeBatch(transaction);
     for (const call of inBatch) {
       const claim = claims.get(call.timerId);
-      const locked = claim?.conversationId ? locks.get(claim.conversationId) : undefined;
+      const locked = locks.get(call.timerId);
       if (!claim || !locked) {
         outcomes.set(call, 'missing');
         continue;
@@ -97,7 +97,6 @@ export async function fireTimers(deps: ConversationDeps, calls: readonly TimerCa
 }
 
 interface Claim {
-  conversationId: string | null;
   /** The timer, now fired; null when it was not claimed. */
   timer: TimerData | null;
   /** How the timer stands when it was not claimed (null: gone). */
@@ -119,7 +118,6 @@ type TimerJson = Omit<TimerData, 'dueAt'> & { dueAt: string };
 async function claimTimers(transaction: Transaction, calls: readonly TimerCall[], now: Date): Promise<Map<string, Claim>> {
   const rows = await queryIn<{
     timerId: string;
-    conversationId: string | null;
     claimed: TimerJson | null;
     current: Pick<TimerData, 'status' | 'revision'> | null;
     pending: TimerJson[] | null;
@@ -133,7 +131,7 @@ async function claimTimers(transaction: Transaction, calls: readonly TimerCall[]
        WHERE t.id = w.id AND t.status = 'pending' AND t.revision = w.revision AND t.due_at <= :dueBy
        RETURNING t.id, t.merchant_id AS "merchantId", t.conversation_id AS "conversationId", t.cart_id AS "cartId", t.kind,
          t.step_index AS "stepIndex", t.due_at AS "dueAt", t.revision, t.status)
-     SELECT w.id AS "timerId", cur.conversation_id AS "conversationId",
+     SELECT w.id AS "timerId",
        (SELECT row_to_json(claimed) FROM claimed WHERE claimed.id = w.id) AS claimed,
        CASE WHEN cur.id IS NULL THEN NULL ELSE json_build_object('status', cur.status, 'revision', cur.revision) END AS current,
        (SELECT json_agg(p) FROM (SELECT ${TIMER_COLUMNS} FROM timers
@@ -154,7 +152,6 @@ async function claimTimers(transaction: Transaction, calls: readonly TimerCall[]
     rows.map((row) => [
       row.timerId,
       {
-        conversationId: row.conversationId,
         timer: row.claimed ? asTimer(row.claimed) : null,
         current: row.current,
         pending: (row.pending ?? []).map(asTimer),
