@@ -6,7 +6,7 @@ import { lockConversationById } from './conversation-lock.js';
 import { jobBatcher, type JobBatcher } from './job-batcher.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor } from './recipient-facts.js';
-import { queryIn } from '../db/sql.js';
+import { deferIn, queryIn } from '../db/sql.js';
 import { execute, lockConversationsOf, onePerConversation, type MessageData } from './rows.js';
 import { gateInput, loadManyForDelivery, storedDecision } from './send-facts.js';
 import { sendGate } from './send-gate.js';
@@ -198,7 +198,7 @@ async function updateMessages(transaction: Transaction, changes: ReadonlyArray<{
   if (changes.length === 0) return;
   const column = <K extends keyof MessageChanges>(key: K) => changes.map((change) => (key in change ? (change[key] ?? null) : null));
   const given = <K extends keyof MessageChanges>(key: K) => changes.map((change) => key in change);
-  await queryIn(
+  await deferIn(
     transaction,
     `UPDATE messages m SET
        status = u.status,

@@ -2,7 +2,7 @@ import type { Transaction } from 'sequelize';
 import type { ConsentStatus } from '../compliance/consent.js';
 import type { CartRow, MessageRow } from '../db/models/index.js';
 import type { TimerKind, TimerStatus } from '../db/models/timer.js';
-import { queryAlone, queryIn } from '../db/sql.js';
+import { deferIn, queryAlone, queryIn } from '../db/sql.js';
 import type { WriteBatch } from '../db/write-batch.js';
 import type { ConversationDeps } from './deps.js';
 
@@ -102,14 +102,14 @@ export function selectRows<T extends object>(
   return queryIn<T>(transaction, sql, replacements);
 }
 
-/** One write statement; `null` runs it on its own (autocommit), outside any transaction. */
+/** One write statement (in a transaction it goes out with the next statement, see `deferIn`); `null` runs it on its own (autocommit). */
 export async function execute(
   deps: Db,
   transaction: Transaction | null,
   sql: string,
   replacements: Record<string, unknown>,
 ): Promise<void> {
-  if (transaction) await queryIn(transaction, sql, replacements);
+  if (transaction) await deferIn(transaction, sql, replacements);
   else await queryAlone(deps.db.sequelize, sql, replacements);
 }
 

@@ -2,6 +2,7 @@ import { Sequelize } from 'sequelize';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { initModels, type Models } from './models/index.js';
+import { installPipeline, type PgClientLike } from './transaction-pipeline.js';
 
 // bigint columns hold money in minor units and ids; they fit a JS number here,
 // and the models convert where they need to. Dates stay dates.
@@ -21,6 +22,8 @@ export function openDatabase(url: string, logger: Logger, options: { poolMax?: n
     logging: logger.isLevelEnabled('trace') ? (sql) => logger.trace({ sql }, 'sql') : false,
     pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: 15_000 },
     dialectOptions: { statement_timeout: 15_000, connectionTimeoutMillis: 5_000 },
+    // Transaction control and deferred writes ride along with the statements (see transaction-pipeline.ts).
+    hooks: { afterConnect: (connection) => void installPipeline(connection as PgClientLike) },
   });
   const models = initModels(sequelize);
   return {

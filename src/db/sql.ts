@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Sequelize, Transaction } from 'sequelize';
+import { pipelineOf } from './transaction-pipeline.js';
 
 /**
  * Parameterised SQL on the hot path, straight on the pg connection that a
@@ -9,6 +10,10 @@ import type { Sequelize, Transaction } from 'sequelize';
  * statement (parsed and planned once per connection), its `:name` parameters
  * become `$n`, and rows come back as pg parses them — through the same
  * connection, so with the same type parsers Sequelize installed.
+ *
+ * When the connection's pipeline holds statements back (a deferred BEGIN or
+ * writes, see `transaction-pipeline.ts`), the statement travels with them
+ * instead: one round trip, not two.
  */
 
 interface PgResult {
@@ -102,9 +107,28 @@ function connectionOf(transaction: Transaction): PgConnection {
 }
 
 export async function queryIn<T>(transaction: Transaction, sql: string, replacements: Record<string, unknown>): Promise<T[]> {
-  const statement = compileNamed(sql);
-  const result = await connectionOf(transaction).query({ name: statement.name, text: statement.text, values: valuesFor(statement, replacements) });
+  const connection = connectionOf(transaction);
+  const compiled = compileNamed(sql);
+  const statement = { name: compiled.name, text: compiled.text, values: valuesFor(compiled, replacements) };
+  const pipeline = pipelineOf(connection);
+  const result = pipeline?.hasPending ? await pipeline.run(statement) : await connection.query(statement);
   return result.rows as T[];
+}
+
+/**
+ * A write whose result nobody reads: on a pipelined connection it waits to go
+ * out with the transaction's next statement or its COMMIT, and an error it
+ * meets fails that statement (and so the transaction). Elsewhere it runs now.
+ */
+export async function deferIn(transaction: Transaction, sql: string, replacements: Record<string, unknown>): Promise<void> {
+  const connection = connectionOf(transaction);
+  const pipeline = pipelineOf(connection);
+  if (!pipeline) {
+    await queryIn(transaction, sql, replacements);
+    return;
+  }
+  const compiled = compileNamed(sql);
+  await pipeline.defer({ name: compiled.name, text: compiled.text, values: valuesFor(compiled, replacements) });
 }
 
 interface ConnectionManager {

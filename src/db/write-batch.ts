@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize';
-import { queryIn, rewriteNamed } from './sql.js';
+import { deferIn, queryIn, rewriteNamed } from './sql.js';
 
 /**
  * Writes whose results nobody reads, sent to PostgreSQL together: queued
@@ -13,6 +13,10 @@ import { queryIn, rewriteNamed } from './sql.js';
  * to touch only rows belonging to `key` (one conversation's), so an UPDATE
  * flushes only for queued writes of the same table in the same scope (or
  * unscoped ones). Several conversations' events then share one statement.
+ *
+ * A flush hands the statement to the transaction (`deferIn`): it goes out in
+ * front of the next read or of the COMMIT, so the writes cost no round trip
+ * of their own.
  */
 export interface WriteBatch {
   write(sql: string, params: Record<string, unknown>): Promise<void>;
@@ -32,6 +36,25 @@ const EVERY_SCOPE = '';
 
 const TARGET = /^\s*(?:INSERT\s+INTO|UPDATE)\s+([a-z_][a-z0-9_]*)/i;
 
+const renamings = new Map<string, { body: string; names: string[] }>();
+/** Statements are written in the source, so this stays small; the bound guards against a caller building SQL from data. */
+const MAX_RENAMINGS = 2_000;
+
+/** A write's SQL as the `i`th CTE of a batch: its parameters prefixed `w<i>_` so they cannot clash. */
+function renamed(sql: string, i: number): { body: string; names: string[] } {
+  const key = `${i}\u0000${sql}`;
+  const hit = renamings.get(key);
+  if (hit) return hit;
+  const names = new Set<string>();
+  const body = rewriteNamed(sql, (name) => {
+    names.add(name);
+    return `:w${i}_${name}`;
+  });
+  const entry = { body, names: [...names] };
+  if (renamings.size < MAX_RENAMINGS) renamings.set(key, entry);
+  return entry;
+}
+
 export function writeBatch(transaction: Transaction): WriteBatch {
   const queued: Queued[] = [];
   /** Tables with queued writes, and the scopes those writes were made in. */
@@ -43,18 +66,16 @@ export function writeBatch(transaction: Transaction): WriteBatch {
     tables.clear();
     if (items.length === 1) {
       const [only] = items as [Queued];
-      await queryIn(transaction, only.sql, only.params);
+      await deferIn(transaction, only.sql, only.params);
       return;
     }
     const params: Record<string, unknown> = {};
     const parts = items.map((item, i) => {
-      const body = rewriteNamed(item.sql, (name) => {
-        params[`w${i}_${name}`] = item.params[name];
-        return `:w${i}_${name}`;
-      });
+      const { body, names } = renamed(item.sql, i);
+      for (const name of names) params[`w${i}_${name}`] = item.params[name];
       return `w${i} AS (${body})`;
     });
-    await queryIn(transaction, `WITH ${parts.join(',\n')} SELECT 1`, params);
+    await deferIn(transaction, `WITH ${parts.join(',\n')} SELECT 1`, params);
   }
 
   function conflicts(table: string, scope: string): boolean {
@@ -72,7 +93,7 @@ export function writeBatch(transaction: Transaction): WriteBatch {
         if (!table) {
           // Not a plain INSERT or UPDATE (a CTE of its own, a lock…): keep it in order, alone.
           await flush();
-          await queryIn(transaction, sql, params);
+          await deferIn(transaction, sql, params);
           return;
         }
         if (isUpdate && conflicts(table, scope)) await flush();
