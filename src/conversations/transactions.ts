@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import { runTransaction } from '../db/transaction-runner.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
 
 export interface TransactionOptions {
@@ -22,7 +23,7 @@ export async function inTransaction<T>(
   options: TransactionOptions = {},
 ): Promise<T> {
   const dispatches: Dispatch[] = [];
-  const value = await deps.db.sequelize.transaction((transaction) => work(transaction, dispatches));
+  const value = await runTransaction(deps.db.sequelize, (transaction) => work(transaction, dispatches));
   if (dispatches.length > 0) {
     const handOver = deps.dispatcher.dispatch(dispatches).catch((error: unknown) => {
       deps.logger.warn({ err: error, jobs: dispatches.length }, 'enqueue failed; the reconciler will retry');
