@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, uuidGenerator, type Clock, type IdGenerator } from './clock.js';
 import type { Config } from './config.js';
 import { outboxBatcher, type DeliveryDeps } from './conversations/deliver-message.js';
+import { sentRecorder } from './conversations/sent-records.js';
 import type { ConversationDeps } from './conversations/deps.js';
 import { sealAll, type SealReport } from './conversations/ledger-sealer.js';
 import { merchantCache } from './conversations/merchant-cache.js';
@@ -112,6 +113,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ...deps,
     provider,
     statusCallbackUrl: config.publicBaseUrl ? `${config.publicBaseUrl}/webhooks/twilio/status` : null,
+    sentRecords: sentRecorder(deps),
   };
   const runsWorkers = config.role !== 'web';
   if (runsWorkers) {

@@ -10,6 +10,7 @@ import { deferIn, queryIn } from '../db/sql.js';
 import { execute, lockConversationsOf, onePerConversation, type MessageData } from './rows.js';
 import { gateInput, loadManyForDelivery, storedDecision } from './send-facts.js';
 import { sendGate } from './send-gate.js';
+import type { SentRecord } from './sent-records.js';
 import { inTransaction } from './transactions.js';
 
 export type DeliveryOutcome = 'sent' | 'deferred' | 'refused' | 'skipped' | 'failed' | 'unknown' | 'missing';
@@ -18,6 +19,8 @@ export interface DeliveryDeps extends ConversationDeps {
   provider: SmsProvider;
   /** Base of our public URL, for the provider's delivery callbacks; null when there is none. */
   statusCallbackUrl: string | null;
+  /** Where accepted sends are written (see `sentRecorder`). */
+  sentRecords: JobBatcher<SentRecord, 'recorded'>;
 }
 
 /** The provider error meaning the recipient has opted out of this sender at the carrier. */
@@ -144,8 +147,8 @@ async function send(
       body: message.body,
       statusCallbackUrl: deps.statusCallbackUrl,
     });
-    await updateMessage(deps, null, message.id, {
-      status: 'sent',
+    await deps.sentRecords.run({
+      id: message.id,
       provider: deps.provider.name,
       providerMessageId: receipt.providerMessageId,
       segments: receipt.segments ?? message.segments,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { deliverMessages, outboxBatcher, type DeliveryDeps } from '../../src/conversations/deliver-message.js';
 import type { MessageKind, MessageStatus } from '../../src/db/models/message.js';
+import { sentRecorder } from '../../src/conversations/sent-records.js';
 import { checkoutFor, startHarness, type Harness, type TestMerchant } from '../support/harness.js';
 import { reachableRecipient } from '../support/reachable-recipient.js';
 
@@ -94,5 +95,26 @@ describe('outbox rows handed over together pass the send gate in one transaction
     assert.deepEqual(outcomes.slice(0, 3), ['sent', 'sent', 'sent']);
     assert.equal(outcomes[3], 'skipped', 'the same row twice goes to the provider once');
     for (const [i, t] of threads.entries()) assert.deepEqual(h.twilio.messagesTo(t.recipient.phone).map((r) => r.form.Body), [`together ${i}`]);
+  });
+
+  test('accepted sends returning together are written together, each with its own provider id; a bad record fails only itself', async () => {
+    const t = await thread();
+    const rows = await Promise.all([1, 2, 3].map((n) => outboxRow(t, 'help', `sending ${n}`, 'sending')));
+    const recorder = sentRecorder(h.service.deps);
+    const sentAt = new Date('2026-11-25T12:00:00.000Z');
+    const results = await Promise.allSettled([
+      ...rows.map((row, n) => recorder.run({ id: row.id, provider: 'twilio', providerMessageId: `SM${n}`, segments: n + 1, sentAt })),
+      // Not a row id at all: the shared UPDATE fails on it, and then only its own write does.
+      recorder.run({ id: 'not-a-message-id', provider: 'twilio', providerMessageId: 'SMbad', segments: 1, sentAt }),
+    ]);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['fulfilled', 'fulfilled', 'fulfilled', 'rejected'],
+    );
+    await Promise.all(rows.map((row) => row.reload()));
+    assert.deepEqual(
+      rows.map((row) => [row.status, row.providerMessageId, row.segments, row.sentAt?.toISOString()]),
+      [0, 1, 2].map((n) => ['sent', `SM${n}`, n + 1, sentAt.toISOString()]),
+    );
   });
 });
