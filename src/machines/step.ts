@@ -51,6 +51,18 @@ export function step(persisted: PersistedConversation | null, event: Conversatio
   };
 }
 
+let initial: PersistedConversation | null = null;
+
+/** Where every thread starts: the same each time, so worked out once (and frozen, since every caller shares it). */
 export function initialConversation(): PersistedConversation {
-  return persist(restore(null));
+  initial ??= frozen(persist(restore(null)));
+  return initial;
+}
+
+function frozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) frozen(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -44,6 +44,15 @@ describe('conversation machine: a cart arrives', () => {
     assert.deepEqual(initial.context, { cartId: null, flow: null, abandonedAt: null, nextStep: 0, needsAgent: false });
   });
 
+  it('every new thread shares one initial snapshot, frozen so no step can change it for the next', () => {
+    const initial = initialConversation();
+    assert.equal(initialConversation(), initial);
+    assert.ok(Object.isFrozen(initial) && Object.isFrozen(initial.context));
+    const result = step(initial, cartUpdated({ consent: 'none', checkoutConsent: true }));
+    assert.equal(result.state, 'watching');
+    assert.deepEqual(initialConversation(), { value: 'idle', context: { cartId: null, flow: null, abandonedAt: null, nextStep: 0, needsAgent: false } });
+  });
+
   it('a cart with checkout consent starts watching: one abandon timer at at+abandonAfterSeconds and the cart open', () => {
     const result = step(null, cartUpdated({ consent: 'none', checkoutConsent: true }));
     assert.equal(result.before, 'idle');
