@@ -99,6 +99,25 @@ function valuesFor(statement: Compiled, replacements: Record<string, unknown>): 
   });
 }
 
+/**
+ * Statements one connection may keep prepared. A batch of writes is one
+ * statement whose text depends on the mix it carries, so the variety is not
+ * bounded by the source; past this many, a new text goes unnamed (parsed each
+ * time) rather than grow the server's memory for the connection's lifetime.
+ */
+const MAX_PREPARED_PER_CONNECTION = 256;
+const preparedOn = new WeakMap<object, Set<string>>();
+
+/** The name to prepare `statement` under on `connection`, or undefined to send it unnamed. */
+function nameOn(connection: object, statement: Compiled): string | undefined {
+  let names = preparedOn.get(connection);
+  if (!names) preparedOn.set(connection, (names = new Set()));
+  if (names.has(statement.name)) return statement.name;
+  if (names.size >= MAX_PREPARED_PER_CONNECTION) return undefined;
+  names.add(statement.name);
+  return statement.name;
+}
+
 /** The pg client a Sequelize transaction runs on (Sequelize keeps it on the transaction while it is open). */
 function connectionOf(transaction: Transaction): PgConnection {
   const connection = (transaction as unknown as { connection?: PgConnection }).connection;
@@ -109,7 +128,7 @@ function connectionOf(transaction: Transaction): PgConnection {
 export async function queryIn<T>(transaction: Transaction, sql: string, replacements: Record<string, unknown>): Promise<T[]> {
   const connection = connectionOf(transaction);
   const compiled = compileNamed(sql);
-  const statement = { name: compiled.name, text: compiled.text, values: valuesFor(compiled, replacements) };
+  const statement = { name: nameOn(connection, compiled), text: compiled.text, values: valuesFor(compiled, replacements) };
   const pipeline = pipelineOf(connection);
   const result = pipeline?.hasPending ? await pipeline.run(statement) : await connection.query(statement);
   return result.rows as T[];
@@ -128,7 +147,7 @@ export async function deferIn(transaction: Transaction, sql: string, replacement
     return;
   }
   const compiled = compileNamed(sql);
-  await pipeline.defer({ name: compiled.name, text: compiled.text, values: valuesFor(compiled, replacements) });
+  await pipeline.defer({ name: nameOn(connection, compiled), text: compiled.text, values: valuesFor(compiled, replacements) });
 }
 
 interface ConnectionManager {
@@ -142,7 +161,7 @@ export async function queryAlone<T>(sequelize: Sequelize, sql: string, replaceme
   const connection = await manager.getConnection({ type: 'write' });
   try {
     const statement = compileNamed(sql);
-    const result = await connection.query({ name: statement.name, text: statement.text, values: valuesFor(statement, replacements) });
+    const result = await connection.query({ name: nameOn(connection, statement), text: statement.text, values: valuesFor(statement, replacements) });
     return result.rows as T[];
   } finally {
     await manager.releaseConnection(connection);

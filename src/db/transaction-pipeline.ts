@@ -38,9 +38,9 @@ export interface PgClientLike {
   query(...args: unknown[]): unknown;
 }
 
-/** A statement as pg sends it bound: `$n` parameters, and a name unique to its text. */
+/** A statement as pg sends it bound: `$n` parameters, and a name unique to its text (none: it is not to be kept prepared). */
 export interface BoundStatement {
-  name: string;
+  name: string | undefined;
   text: string;
   values: unknown[];
 }
@@ -128,12 +128,14 @@ export function installPipeline(client: PgClientLike): Pipeline {
   /**
    * Statements whose PREPARE travelled in a message that failed: PREPARE is not undone by a
    * rollback, so whether they exist is unknown. They go bound instead, under pg's own name.
+   * (Statements without a name go bound too, unnamed.)
    */
   const unsure = new Set<string>();
 
   /** The statement as text, or null when it must go bound. */
   function partOf(statement: BoundStatement): Part | null {
     if (statement.values.length === 0) return { sql: statement.text, prepares: [] };
+    if (statement.name === undefined) return null;
     const name = `p_${statement.name}`;
     if (unsure.has(name)) return null;
     const execute = `EXECUTE ${name}(${statement.values.map(literalOf).join(', ')})`;

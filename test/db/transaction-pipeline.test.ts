@@ -177,6 +177,17 @@ describe('transaction pipeline', () => {
     }
   });
 
+  it('a connection keeps a bounded number of statements prepared: past it, new texts still run, unnamed', async () => {
+    for (let i = 0; i < 300; i += 1) {
+      const rows = await sequelize.transaction((transaction) => queryIn<{ x: number }>(transaction, `SELECT :v::int + ${i} AS x`, { v: 1 }));
+      assert.equal(rows[0]?.x, i + 1);
+    }
+    const [kept] = await sequelize.query<{ count: string }>("SELECT count(*) AS count FROM pg_prepared_statements WHERE name LIKE 'p\\_%'", {
+      type: QueryTypes.SELECT,
+    });
+    assert.ok(Number(kept?.count) <= 256, `${kept?.count} statements kept prepared`);
+  });
+
   it('quotes exactly as pg does', () => {
     for (const text of ['', 'plain', "it's", 'back\\slash', "both ' and \\", "''\\\\"]) {
       assert.equal(quoted(text), pg.escapeLiteral(text), text);
