@@ -175,8 +175,9 @@ export function installPipeline(client: PgClientLike): Pipeline {
 
   /** What is pending, then a query that cannot join it; queued in this order, the first error wins. */
   function pendingThen(query: () => Promise<unknown>): Promise<unknown> {
-    const first = sendParts(takePending());
     if (open) sent = true;
+    if (pending.length === 0) return query();
+    const first = sendParts(takePending());
     const then = query();
     then.catch(() => undefined);
     return first.then(() => then);

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { QueryTypes, Sequelize, type Transaction } from 'sequelize';
 import { deferIn, queryIn } from '../../src/db/sql.js';
 import { installPipeline, quoted, type PgClientLike } from '../../src/db/transaction-pipeline.js';
+import { runTransaction } from '../../src/db/transaction-runner.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
@@ -89,16 +90,19 @@ describe('transaction pipeline', () => {
   });
 
   it('a deferred write that fails fails the COMMIT, undoes the transaction and leaves the connection clean', async () => {
-    await sequelize.transaction((transaction) => insert(transaction, 1, 'first'));
+    const pid = () => runTransaction(sequelize, (transaction) => queryIn<{ pid: number }>(transaction, 'SELECT pg_backend_pid() AS pid', {}));
+    await runTransaction(sequelize, (transaction) => insert(transaction, 1, 'first'));
+    const before = await pid();
     await assert.rejects(
-      sequelize.transaction(async (transaction) => {
+      runTransaction(sequelize, async (transaction) => {
         await insert(transaction, 2, 'undone with the rest');
         await insert(transaction, 1, 'duplicate key');
       }),
-      (error: Error & { parent?: { code?: string }; code?: string }) => (error.parent?.code ?? error.code) === '23505',
+      (error: Error & { code?: string }) => error.code === '23505',
     );
-    // The pool has one connection: this runs on the one that failed.
-    await sequelize.transaction((transaction) => insert(transaction, 3, 'after'));
+    // Sequelize's own transaction would replace the connection after a failed COMMIT; ours keeps it, so it must be clean.
+    assert.deepEqual(await pid(), before, 'the same connection');
+    await runTransaction(sequelize, (transaction) => insert(transaction, 3, 'after'));
     assert.deepEqual(await labels(), ['first', 'after']);
   });
 
@@ -115,17 +119,26 @@ describe('transaction pipeline', () => {
 
   it('a statement whose PREPARE went out in a failed message goes bound afterwards, and works', async () => {
     const odd = 'INSERT INTO items (id, label) VALUES (:id, :label || :suffix)';
+    const pid = () => runTransaction(sequelize, (transaction) => queryIn<{ pid: number }>(transaction, 'SELECT pg_backend_pid() AS pid', {}));
+    const before = await pid();
+    // Our runner keeps the connection after a failed COMMIT (Sequelize's own transaction would replace it).
     await assert.rejects(
-      sequelize.transaction(async (transaction) => {
+      runTransaction(sequelize, async (transaction) => {
         await deferIn(transaction, odd, { id: 1, label: 'x', suffix: '' });
         await deferIn(transaction, odd, { id: 1, label: 'clash', suffix: '' });
       }),
-      (error: Error & { parent?: { code?: string } }) => error.parent?.code === '23505',
+      (error: Error & { code?: string }) => error.code === '23505',
     );
+    assert.deepEqual(await pid(), before, 'the same connection');
     // The PREPARE did run (PREPARE is not undone by a rollback); preparing it again would fail.
-    await sequelize.transaction(async (transaction) => {
+    messages = [];
+    await runTransaction(sequelize, async (transaction) => {
+      await queryIn(transaction, 'SELECT 1 AS one', {});
       await deferIn(transaction, odd, { id: 2, label: 'bound', suffix: '!' });
     });
+    // BEGIN with the SELECT; the bound INSERT alone (nothing was pending); the COMMIT.
+    assert.equal(messages.length, 3, messages.join(' | '));
+    assert.doesNotMatch(messages.join(' | '), /PREPARE/);
     assert.deepEqual(await labels(), ['bound!']);
   });
 
