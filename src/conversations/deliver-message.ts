@@ -6,7 +6,7 @@ import { lockConversationById } from './conversation-lock.js';
 import { jobBatcher, type JobBatcher } from './job-batcher.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor } from './recipient-facts.js';
-import { deferIn, queryIn } from '../db/sql.js';
+import { deferIn } from '../db/sql.js';
 import { execute, lockConversationsOf, onePerConversation, type MessageData } from './rows.js';
 import { gateInput, loadManyForDelivery, storedDecision } from './send-facts.js';
 import { sendGate } from './send-gate.js';

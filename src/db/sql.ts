@@ -100,7 +100,8 @@ function valuesFor(statement: Compiled, replacements: Record<string, unknown>): 
 }
 
 /**
- * Statements one connection may keep prepared. A batch of writes is one
+ * Statement texts one connection may keep prepared (each at most twice: as a
+ * bound statement and for the pipeline's EXECUTE). A batch of writes is one
  * statement whose text depends on the mix it carries, so the variety is not
  * bounded by the source; past this many, a new text goes unnamed (parsed each
  * time) rather than grow the server's memory for the connection's lifetime.
