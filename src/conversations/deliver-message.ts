@@ -160,7 +160,7 @@ async function send(
   } catch (error) {
     const definite = error instanceof SmsSendError && error.definite;
     const code = error instanceof SmsSendError ? error.providerErrorCode : null;
-    await updateMessage(deps, null, message.id, {
+    await updateMessage(deps, message.id, {
       status: definite ? 'failed' : 'unknown',
       provider: deps.provider.name,
       errorCode: code,
@@ -176,7 +176,7 @@ async function send(
 type MessageChanges = Partial<
   Pick<
     MessageRow,
-    'status' | 'statusReason' | 'sendAfter' | 'attempts' | 'provider' | 'providerMessageId' | 'segments' | 'sentAt' | 'errorCode' | 'decision'
+    'status' | 'statusReason' | 'sendAfter' | 'attempts' | 'provider' | 'errorCode' | 'decision'
   >
 >;
 
@@ -186,9 +186,6 @@ const MESSAGE_SETTERS: Record<keyof MessageChanges, string> = {
   sendAfter: 'send_after = :sendAfter',
   attempts: 'attempts = :attempts',
   provider: 'provider = :provider',
-  providerMessageId: 'provider_message_id = :providerMessageId',
-  segments: 'segments = :segments',
-  sentAt: 'sent_at = :sentAt',
   errorCode: 'error_code = :errorCode',
   decision: 'decision = :decision::jsonb',
 };
@@ -226,12 +223,12 @@ async function updateMessages(transaction: Transaction, changes: ReadonlyArray<{
   );
 }
 
-/** One UPDATE of the named columns (and `updated_at`), as a model instance's `update` wrote them. */
-async function updateMessage(deps: ConversationDeps, transaction: Transaction | null, id: string, changes: MessageChanges): Promise<void> {
+/** One UPDATE of the named columns (and `updated_at`) on its own, after the provider call. */
+async function updateMessage(deps: ConversationDeps, id: string, changes: MessageChanges): Promise<void> {
   const keys = Object.keys(changes) as (keyof MessageChanges)[];
   const sets = keys.map((key) => MESSAGE_SETTERS[key]);
   const decision = changes.decision === undefined ? {} : { decision: JSON.stringify(changes.decision) };
-  await execute(deps, transaction, `UPDATE messages SET ${sets.join(', ')}, updated_at = clock_timestamp() WHERE id = :id`, {
+  await execute(deps, null, `UPDATE messages SET ${sets.join(', ')}, updated_at = clock_timestamp() WHERE id = :id`, {
     ...changes,
     ...decision,
     id,
