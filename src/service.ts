@@ -235,6 +235,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         await queue.close(config.shutdownGraceMs);
         await Promise.race([serverClosed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
         server.closeAllConnections();
+        await provider.close?.();
         await db.close();
         if (embedded) await embedded.stop();
         logger.info('CartRescue stopped');

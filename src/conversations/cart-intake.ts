@@ -28,7 +28,7 @@ export async function ingestCartUpdated(
           timezoneCandidates: mergeZones([], candidateZones(merchant, event.phone, event.cart.addresses)),
         })
       : null;
-    const delivery = await recordDeliveryAndFindCart(deps, transaction, merchant.id, receipt, event.cart.checkoutToken, thread);
+    const delivery = await recordDeliveryAndFindCart(deps, transaction, merchant, receipt, event, thread);
     if (!delivery.recorded) return { status: 'duplicate' };
     const previous = delivery.cart;
     const ensured = !thread
@@ -49,7 +49,9 @@ export async function ingestCartUpdated(
     const locked = event.phone && conversationId ? locks.get(conversationId) : undefined;
     // An opted-out (or erased) shopper is never texted about a cart: we keep that it happened and its total, not what was in it.
     const withheld = locked?.customer.consentStatus === 'revoked';
-    const cart = await upsertCart(deps, transaction, merchant, withheld ? withoutContents(event) : event, locked ?? null);
+    const cart = delivery.insertedCart
+      ? { ...delivery.insertedCart, platform: event.platform, checkoutToken: event.cart.checkoutToken, applied: true }
+      : await upsertCart(deps, transaction, merchant, withheld ? withoutContents(event) : event, locked ?? null);
     if (!cart.applied) {
       // An order already closed this cart, or this is an older update arriving late.
       return { status: 'processed', cartId: cart.id, conversationId: cart.conversationId, reason: 'stale_update' };
@@ -99,31 +101,72 @@ export async function ingestCartUpdated(
  * any (read without a lock: locks come in order, later), and creates the
  * shopper and their thread when the checkout has a phone we have never seen
  * (only for a delivery recorded now: a duplicate writes nothing).
+ *
+ * The commonest checkout, a new shopper's new cart, is also inserted here,
+ * owned by the thread just created: there is no former owner to lock first
+ * and nothing to withhold (a suppressed phone goes the long way, stripped).
+ * Any other case, or a concurrent insert of the same checkout, leaves the
+ * cart to `upsertCart`.
  */
 async function recordDeliveryAndFindCart(
   deps: ConversationDeps,
   transaction: Transaction,
-  merchantId: string,
+  merchant: MerchantRow,
   receipt: WebhookReceipt,
-  checkoutToken: string,
+  event: CartUpdated,
   thread: NewThread | null,
-): Promise<{ recorded: boolean; cart: { conversationId: string | null } | null; created: { suppressed: boolean } | null }> {
-  const [row] = await selectRows<{ recorded: boolean; cartExists: boolean; conversationId: string | null; created: boolean; suppressed: boolean | null }>(
+): Promise<{
+  recorded: boolean;
+  cart: { conversationId: string | null } | null;
+  created: { suppressed: boolean } | null;
+  insertedCart: { id: string; conversationId: string } | null;
+}> {
+  const checkoutToken = event.cart.checkoutToken;
+  const cartId = thread ? deps.ids() : null;
+  const [row] = await selectRows<{
+    recorded: boolean;
+    cartExists: boolean;
+    conversationId: string | null;
+    created: boolean;
+    suppressed: boolean | null;
+    cartInserted: boolean;
+  }>(
     deps,
     transaction,
     `WITH delivery AS (${RECORD_DELIVERY_SQL}),
      cart AS (SELECT conversation_id FROM abandoned_carts WHERE merchant_id = :merchantId AND checkout_token = :checkoutToken)
-     ${thread ? `, ${newThreadCtes('EXISTS (SELECT 1 FROM delivery)')}` : ''}
+     ${
+       thread
+         ? `, ${newThreadCtes('EXISTS (SELECT 1 FROM delivery)')},
+     new_cart AS (
+       INSERT INTO abandoned_carts (${CART_COLUMNS})
+       SELECT ${CART_VALUES} FROM customer
+       WHERE customer.suppressed IS NOT TRUE AND EXISTS (SELECT 1 FROM conversation) AND NOT EXISTS (SELECT 1 FROM cart)
+       ON CONFLICT (merchant_id, checkout_token) DO NOTHING
+       RETURNING id)`
+         : ''
+     }
      SELECT EXISTS (SELECT 1 FROM delivery) AS recorded, EXISTS (SELECT 1 FROM cart) AS "cartExists",
        (SELECT conversation_id FROM cart) AS "conversationId",
-       ${thread ? 'EXISTS (SELECT 1 FROM conversation) AS created, (SELECT suppressed FROM customer) AS suppressed' : 'false AS created, NULL AS suppressed'}`,
-    { ...thread?.params, ...deliveryParams(deps, merchantId, receipt, 'processed', null), checkoutToken },
+       ${
+         thread
+           ? `EXISTS (SELECT 1 FROM conversation) AS created, (SELECT suppressed FROM customer) AS suppressed,
+       EXISTS (SELECT 1 FROM new_cart) AS "cartInserted"`
+           : 'false AS created, NULL AS suppressed, false AS "cartInserted"'
+       }`,
+    {
+      ...thread?.params,
+      ...deliveryParams(deps, merchant.id, receipt, 'processed', null),
+      checkoutToken,
+      ...(thread && cartId ? cartParams(event, { cartId, customerId: thread.customer.id, conversationId: thread.conversation.id, now: thread.params.now as Date }) : {}),
+    },
   );
   if (!row) throw new Error('delivery not recorded');
   return {
     recorded: row.recorded,
     cart: row.cartExists ? { conversationId: row.conversationId } : null,
     created: row.created ? { suppressed: row.suppressed === true } : null,
+    insertedCart: row.cartInserted && thread && cartId ? { id: cartId, conversationId: thread.conversation.id } : null,
   };
 }
 
@@ -137,21 +180,38 @@ function withoutContents(event: CartUpdated): CartUpdated {
   };
 }
 
-function cartValues(event: CartUpdated) {
+/** A cart row's columns, and the parameters `cartParams` fills them with (named apart from a thread's and a delivery's). */
+const CART_COLUMNS = `id, merchant_id, platform, checkout_id, checkout_token, cart_token, phone, first_name, locale,
+       line_items, addresses, total_minor, currency, recovery_url, sms_consent, consent_evidence, status, last_activity_at,
+       customer_id, conversation_id, created_at, updated_at`;
+const CART_VALUES = `:cartId, :merchantId, :cartPlatform, :checkoutId, :checkoutToken, :cartToken, :cartPhone, :cartFirstName, :cartLocale,
+       :lineItems::jsonb, :addresses::jsonb, :totalMinor, :currency, :recoveryUrl, :smsConsent, :consentEvidence::jsonb, 'open',
+       :occurredAt, :cartCustomerId, :cartConversationId, :cartNow, :cartNow`;
+
+function cartParams(
+  event: CartUpdated,
+  row: { cartId: string; customerId: string | null; conversationId: string | null; now: Date },
+): Record<string, unknown> {
   return {
-    platform: event.platform,
+    cartId: row.cartId,
+    cartPlatform: event.platform,
     checkoutId: event.cart.checkoutId,
+    checkoutToken: event.cart.checkoutToken,
     cartToken: event.cart.cartToken,
-    phone: event.phone,
-    firstName: event.cart.firstName,
-    locale: event.cart.locale,
-    lineItems: event.cart.lineItems,
-    addresses: event.cart.addresses,
+    cartPhone: event.phone,
+    cartFirstName: event.cart.firstName,
+    cartLocale: event.cart.locale,
+    lineItems: JSON.stringify(event.cart.lineItems),
+    addresses: JSON.stringify(event.cart.addresses),
     totalMinor: event.cart.totalMinor,
     currency: event.cart.currency,
     recoveryUrl: event.cart.recoveryUrl,
     smsConsent: event.consent.smsMarketing,
-    consentEvidence: event.consent.evidence,
+    consentEvidence: JSON.stringify(event.consent.evidence),
+    occurredAt: event.occurredAt,
+    cartCustomerId: row.customerId,
+    cartConversationId: row.conversationId,
+    cartNow: row.now,
   };
 }
 
@@ -178,16 +238,11 @@ async function upsertCart(
   event: CartUpdated,
   locked: LockedConversation | null,
 ): Promise<UpsertedCart> {
-  const values = cartValues(event);
   const rows = await selectRows<{ id: string; conversationId: string | null }>(
     deps,
     transaction,
-    `INSERT INTO abandoned_carts (id, merchant_id, platform, checkout_id, checkout_token, cart_token, phone, first_name, locale,
-       line_items, addresses, total_minor, currency, recovery_url, sms_consent, consent_evidence, status, last_activity_at,
-       customer_id, conversation_id, created_at, updated_at)
-     VALUES (:id, :merchantId, :platform, :checkoutId, :checkoutToken, :cartToken, :phone, :firstName, :locale,
-       :lineItems::jsonb, :addresses::jsonb, :totalMinor, :currency, :recoveryUrl, :smsConsent, :consentEvidence::jsonb, 'open',
-       :occurredAt, :customerId, :conversationId, :now, :now)
+    `INSERT INTO abandoned_carts (${CART_COLUMNS})
+     VALUES (${CART_VALUES})
      ON CONFLICT (merchant_id, checkout_token) DO UPDATE SET
        platform = EXCLUDED.platform, checkout_id = EXCLUDED.checkout_id, cart_token = EXCLUDED.cart_token, phone = EXCLUDED.phone,
        first_name = EXCLUDED.first_name, locale = EXCLUDED.locale, line_items = EXCLUDED.line_items, addresses = EXCLUDED.addresses,
@@ -198,17 +253,13 @@ async function upsertCart(
      WHERE abandoned_carts.status <> 'recovered' AND abandoned_carts.last_activity_at <= EXCLUDED.last_activity_at
      RETURNING id, conversation_id AS "conversationId"`,
     {
-      ...values,
-      id: deps.ids(),
       merchantId: merchant.id,
-      checkoutToken: event.cart.checkoutToken,
-      lineItems: JSON.stringify(values.lineItems),
-      addresses: JSON.stringify(values.addresses),
-      consentEvidence: JSON.stringify(values.consentEvidence),
-      occurredAt: event.occurredAt,
-      customerId: locked?.customer.id ?? null,
-      conversationId: locked?.conversation.id ?? null,
-      now: deps.clock.now(),
+      ...cartParams(event, {
+        cartId: deps.ids(),
+        customerId: locked?.customer.id ?? null,
+        conversationId: locked?.conversation.id ?? null,
+        now: deps.clock.now(),
+      }),
     },
   );
   const common = { platform: event.platform, checkoutToken: event.cart.checkoutToken };

@@ -20,6 +20,8 @@ export interface SmsProvider {
   readonly name: string;
   /** Hands one message to the provider. Rejects with `SmsSendError`. */
   send(message: OutgoingSms): Promise<SmsReceipt>;
+  /** Releases kept-alive connections, once no send is running. */
+  close?(): Promise<void>;
 }
 
 /**

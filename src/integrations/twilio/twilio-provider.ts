@@ -3,6 +3,7 @@ import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type * as SdkResponse from 'twilio/lib/http/response.js';
 import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message.js';
 import type { Logger } from 'pino';
+import { Agent, request, type Dispatcher } from 'undici';
 import { SmsSendError, type OutgoingSms, type SmsProvider, type SmsReceipt } from '../../domain/sms.js';
 
 export interface TwilioProviderOptions {
@@ -18,23 +19,77 @@ export interface TwilioProviderOptions {
 /** Any Twilio REST host the SDK may build (`api.twilio.com`, or with edge/region from TWILIO_EDGE / TWILIO_REGION). */
 const TWILIO_API_ORIGIN = /^https:\/\/api(?:\.[a-z0-9-]+)*\.twilio\.com(?=[/?#]|$)/i;
 
+/** Form and query values the SDK hands over: scalars, or arrays sent as repeated keys (its `arrayFormat: "repeat"`). */
+function formEncode(fields: object): string {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined || value === null) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null) form.append(name, String(item));
+    }
+  }
+  return form.toString();
+}
+
 /**
- * The SDK's own RequestClient (axios, its timeout, its keep-alive agent), with
- * two changes: the API origin is rewritten when `apiBaseUrl` is set, and the
- * SDK's console debug logging (TWILIO_LOG_LEVEL=debug) is never switched on.
+ * The transport under the official SDK. The SDK still builds every request
+ * (path, form fields, headers) and reads every answer (it parses the JSON body
+ * and raises RestException); this client only carries the bytes, on undici's
+ * keep-alive pool instead of the SDK's axios stack, which cost a sender more
+ * CPU than the rest of a delivery. Two more changes from the SDK's own client:
+ * the API origin is rewritten when `apiBaseUrl` is set, and the SDK's console
+ * debug logging (TWILIO_LOG_LEVEL=debug) is never switched on.
  */
 class TwilioHttpClient extends twilio.RequestClient {
   readonly #baseUrl: string | null;
+  readonly #timeoutMs: number;
+  readonly #agent: Agent;
 
   constructor(baseUrl: string | null, timeoutMs: number) {
     super({ timeout: timeoutMs, autoRetry: false });
     this.#baseUrl = baseUrl ? baseUrl.replace(/\/+$/, '') : null;
+    this.#timeoutMs = timeoutMs;
+    this.#agent = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   }
 
-  override request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<SdkResponse.default<TData>> {
-    const { logLevel: _logLevel, ...rest } = opts;
-    const uri = this.#baseUrl ? opts.uri.replace(TWILIO_API_ORIGIN, this.#baseUrl) : opts.uri;
-    return super.request({ ...rest, uri });
+  override async request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<SdkResponse.default<TData>> {
+    const url = new URL(this.#baseUrl ? opts.uri.replace(TWILIO_API_ORIGIN, this.#baseUrl) : opts.uri);
+    if (opts.params) {
+      const query = formEncode(opts.params);
+      if (query) url.search = url.search ? `${url.search}&${query}` : query;
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(opts.headers ?? {})) {
+      if (typeof value === 'string' && name.toLowerCase() !== 'connection') headers[name] = value;
+    }
+    if (opts.username && opts.password) {
+      headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
+    } else if (opts.authStrategy) {
+      headers.Authorization = await opts.authStrategy.getAuthString();
+    }
+    let body: string | undefined;
+    if (opts.data !== undefined && opts.data !== null) {
+      const contentType = headers['Content-Type'];
+      if (contentType === 'application/x-www-form-urlencoded') body = formEncode(opts.data);
+      else if (contentType === 'application/json') body = JSON.stringify(opts.data);
+    }
+    const timeout = opts.timeout ?? this.#timeoutMs;
+    const answer = await request(url, {
+      method: opts.method.toUpperCase() as Dispatcher.HttpMethod,
+      headers,
+      body,
+      dispatcher: this.#agent,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+    });
+    // The SDK parses a string body itself (JSON for records, and its error shapes for a refusal).
+    const text = await answer.body.text();
+    return { statusCode: answer.statusCode, body: text, headers: answer.headers } as unknown as SdkResponse.default<TData>;
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): Promise<void> {
+    return this.#agent.close();
   }
 }
 
@@ -170,5 +225,6 @@ export function createTwilioProvider(opts: TwilioProviderOptions): SmsProvider {
         throw error;
       }
     },
+    close: () => httpClient.close(),
   };
 }
