@@ -102,25 +102,25 @@ export function createQueueEngine(
     const outboxJobs = jobs.filter(
       (job): job is Extract<Dispatch, { queue: 'outbox' }> => job.queue === 'outbox' && (job.notBefore?.getTime() ?? now) <= until,
     );
-    if (timerJobs.length > 0) {
-      await timers.addBulk(
+    await Promise.all([
+      addAll(
+        timers,
         timerJobs.map((job) => ({
           name: 'fire',
           data: { timerId: job.timerId, revision: job.revision, dueAt: job.dueAt.toISOString() } satisfies TimerJob,
           opts: { ...JOB_DEFAULTS, jobId: jobIdFor(job), delay: Math.max(0, job.dueAt.getTime() - now) },
         })),
-      );
-    }
-    if (outboxJobs.length > 0) {
-      await outbox.addBulk(
+      ),
+      addAll(
+        outbox,
         outboxJobs.map((job) => ({
           name: 'deliver',
           data: { messageId: job.messageId } satisfies OutboxJob,
           // Delivery is at most once: a failed attempt is never retried by the queue.
           opts: { ...JOB_DEFAULTS, attempts: 1, jobId: jobIdFor(job), delay: Math.max(0, (job.notBefore?.getTime() ?? now) - now) },
         })),
-      );
-    }
+      ),
+    ]);
   }
 
   function lagOf(job: Job, queue: string): void {
@@ -193,6 +193,20 @@ export function createQueueEngine(
       await classes.close();
     },
   };
+}
+
+type NewJob = Parameters<Queue['addBulk']>[0][number];
+
+/**
+ * One job goes as one command; several share a pipeline. A webhook hands
+ * over a single timer, and a pipeline costs more to build (ioredis gives
+ * each one a method per BullMQ script) than the job it would carry.
+ */
+async function addAll(queue: Queue, jobs: NewJob[]): Promise<void> {
+  const [only, ...more] = jobs;
+  if (!only) return;
+  if (more.length === 0) await queue.add(only.name, only.data, only.opts);
+  else await queue.addBulk(jobs);
 }
 
 interface BackendClasses {
