@@ -36,23 +36,63 @@ const EVERY_SCOPE = '';
 
 const TARGET = /^\s*(?:INSERT\s+INTO|UPDATE)\s+([a-z_][a-z0-9_]*)/i;
 
-const renamings = new Map<string, { body: string; names: string[] }>();
-/** Statements are written in the source, so this stays small; the bound guards against a caller building SQL from data. */
-const MAX_RENAMINGS = 2_000;
-
-/** A write's SQL as the `i`th CTE of a batch: its parameters prefixed `w<i>_` so they cannot clash. */
-function renamed(sql: string, i: number): { body: string; names: string[] } {
-  const key = `${i}\u0000${sql}`;
-  const hit = renamings.get(key);
-  if (hit) return hit;
-  const names = new Set<string>();
+/** The `i`th CTE of a batch: its parameters prefixed `w<i>_` so they cannot clash. */
+function renamed(sql: string, i: number): { body: string; names: Array<[name: string, prefixed: string]> } {
+  const names = new Map<string, string>();
   const body = rewriteNamed(sql, (name) => {
-    names.add(name);
-    return `:w${i}_${name}`;
+    const prefixed = `w${i}_${name}`;
+    names.set(name, prefixed);
+    return `:${prefixed}`;
   });
-  const entry = { body, names: [...names] };
-  if (renamings.size < MAX_RENAMINGS) renamings.set(key, entry);
-  return entry;
+  return { body, names: [...names] };
+}
+
+/**
+ * A sequence of writes' statements as one, worked out once per sequence. The
+ * sequences come from a few code paths, so they repeat; walking a tree keyed
+ * by the statements' own (source) strings finds a known one without joining
+ * or hashing the long text it makes, and then hands the same string to the
+ * statement caches downstream, whose lookups of it are cheap again.
+ */
+interface Combined {
+  text: string;
+  names: Array<Array<[name: string, prefixed: string]>>;
+}
+
+interface Node {
+  next: Map<string, Node>;
+  combined: Combined | null;
+}
+
+const combinations: Node = { next: new Map(), combined: null };
+let combinationNodes = 0;
+/** Sequences are written in the source, so this stays small; the bound guards against a caller building SQL from data. */
+const MAX_COMBINATION_NODES = 4_000;
+
+function combine(items: readonly Queued[]): Combined {
+  const names: Combined['names'] = [];
+  const parts = items.map((item, i) => {
+    const part = renamed(item.sql, i);
+    names.push(part.names);
+    return `w${i} AS (${part.body})`;
+  });
+  return { text: `WITH ${parts.join(',\n')} SELECT 1`, names };
+}
+
+function combined(items: readonly Queued[]): Combined {
+  let node = combinations;
+  for (const item of items) {
+    let child = node.next.get(item.sql);
+    if (!child) {
+      if (combinationNodes >= MAX_COMBINATION_NODES) return combine(items);
+      child = { next: new Map(), combined: null };
+      node.next.set(item.sql, child);
+      combinationNodes += 1;
+    }
+    node = child;
+  }
+  node.combined ??= combine(items);
+  return node.combined;
 }
 
 export function writeBatch(transaction: Transaction): WriteBatch {
@@ -69,13 +109,12 @@ export function writeBatch(transaction: Transaction): WriteBatch {
       await deferIn(transaction, only.sql, only.params);
       return;
     }
+    const { text, names } = combined(items);
     const params: Record<string, unknown> = {};
-    const parts = items.map((item, i) => {
-      const { body, names } = renamed(item.sql, i);
-      for (const name of names) params[`w${i}_${name}`] = item.params[name];
-      return `w${i} AS (${body})`;
+    items.forEach((item, i) => {
+      for (const [name, prefixed] of names[i] ?? []) params[prefixed] = item.params[name];
     });
-    await deferIn(transaction, `WITH ${parts.join(',\n')} SELECT 1`, params);
+    await deferIn(transaction, text, params);
   }
 
   function conflicts(table: string, scope: string): boolean {

@@ -83,4 +83,32 @@ describe('writeBatch', () => {
     );
     assert.equal((await labels()).length, 4);
   });
+
+  it('a sequence of writes met again, and a longer one sharing its start, each carry their own values', async () => {
+    const insert = 'INSERT INTO items (id, label) VALUES (:id, :label)';
+    const touch = 'UPDATE items SET seen = seen + :by WHERE id = :id';
+    const rounds: Array<Array<[string, Record<string, unknown>]>> = [
+      [[insert, { id: 40, label: 'forty' }], [insert, { id: 41, label: 'forty-one' }]],
+      [[insert, { id: 42, label: 'forty-two' }], [insert, { id: 43, label: 'forty-three' }]],
+      [[insert, { id: 44, label: 'forty-four' }], [insert, { id: 45, label: 'forty-five' }], [touch, { id: 40, by: 7 }]],
+      [[insert, { id: 46, label: 'forty-six' }]],
+    ];
+    for (const writes of rounds) {
+      await sequelize.transaction(async (transaction) => {
+        const sql = writeBatch(transaction);
+        for (const [statement, params] of writes) await sql.write(statement, params);
+        await sql.flush();
+      });
+    }
+    const rows = (await labels()).filter((row) => row.id >= 40);
+    assert.deepEqual(rows.map((row) => [row.id, row.label, row.seen]), [
+      [40, 'forty', 7],
+      [41, 'forty-one', 0],
+      [42, 'forty-two', 0],
+      [43, 'forty-three', 0],
+      [44, 'forty-four', 0],
+      [45, 'forty-five', 0],
+      [46, 'forty-six', 0],
+    ]);
+  });
 });
