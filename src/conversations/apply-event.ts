@@ -20,6 +20,13 @@ import {
 } from './rows.js';
 
 /** Kinds that are marketing: they need consent, obey quiet hours and stop with a STOP. */
+// Statement texts are built once: a text made anew for every call would be hashed anew by every cache it meets.
+const PENDING_TIMERS_SQL = `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = :conversationId AND status = 'pending'`;
+const SET_CART_STATUS_SQL = `UPDATE abandoned_carts SET status = :status, status_reason = :reason, updated_at = clock_timestamp()
+         WHERE id = :id AND merchant_id = :merchantId`;
+const SET_CART_ABANDONED_SQL = `UPDATE abandoned_carts SET status = :status, status_reason = :reason, abandoned_at = :now, updated_at = clock_timestamp()
+         WHERE id = :id AND merchant_id = :merchantId`;
+
 export const MARKETING_KINDS = ['opt_in_request', 'reminder'] as const;
 
 export interface AuditInfo {
@@ -185,7 +192,7 @@ async function scheduleTimer(
   const pending =
     scratch.pendingTimers ??
     (await scratch.sql.read<TimerData>(
-      `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = :conversationId AND status = 'pending'`,
+      PENDING_TIMERS_SQL,
       { conversationId: conversation.id },
     ));
   const same = pending.find((t) => t.kind === effect.kind && t.stepIndex === effect.stepIndex) ?? null;
@@ -317,10 +324,8 @@ async function applyEffect(
       return;
     }
     case 'set_cart_status': {
-      const abandonedAt = effect.status === 'abandoned' ? ', abandoned_at = :now' : '';
       await scratch.sql.write(
-        `UPDATE abandoned_carts SET status = :status, status_reason = :reason${abandonedAt}, updated_at = clock_timestamp()
-         WHERE id = :id AND merchant_id = :merchantId`,
+        effect.status === 'abandoned' ? SET_CART_ABANDONED_SQL : SET_CART_STATUS_SQL,
         { status: effect.status, reason: effect.reason, now, id: effect.cartId, merchantId: merchant.id },
       );
       return;

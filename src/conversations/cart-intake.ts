@@ -95,6 +95,31 @@ export async function ingestCartUpdated(
   }, { answerFirst: true });
 }
 
+/** Built once (see `recordDeliveryAndFindCart`): with the CTEs for a new shopper, their thread and their cart, or without. */
+function deliverySql(withThread: boolean): string {
+  return `WITH delivery AS (${RECORD_DELIVERY_SQL}),
+     cart AS (SELECT conversation_id FROM abandoned_carts WHERE merchant_id = :merchantId AND checkout_token = :checkoutToken)
+     ${
+       withThread
+         ? `, ${newThreadCtes('EXISTS (SELECT 1 FROM delivery)')},
+     new_cart AS (
+       INSERT INTO abandoned_carts (${CART_COLUMNS})
+       SELECT ${CART_VALUES} FROM customer
+       WHERE customer.suppressed IS NOT TRUE AND EXISTS (SELECT 1 FROM conversation) AND NOT EXISTS (SELECT 1 FROM cart)
+       ON CONFLICT (merchant_id, checkout_token) DO NOTHING
+       RETURNING id)`
+         : ''
+     }
+     SELECT EXISTS (SELECT 1 FROM delivery) AS recorded, EXISTS (SELECT 1 FROM cart) AS "cartExists",
+       (SELECT conversation_id FROM cart) AS "conversationId",
+       ${
+         withThread
+           ? `EXISTS (SELECT 1 FROM conversation) AS created, (SELECT suppressed FROM customer) AS suppressed,
+       EXISTS (SELECT 1 FROM new_cart) AS "cartInserted"`
+           : 'false AS created, NULL AS suppressed, false AS "cartInserted"'
+       }`;
+}
+
 /**
  * Records the delivery once (false for a duplicate event id: one effect) and,
  * in the same round trip, finds the thread that owns this checkout today, if
@@ -133,27 +158,7 @@ async function recordDeliveryAndFindCart(
   }>(
     deps,
     transaction,
-    `WITH delivery AS (${RECORD_DELIVERY_SQL}),
-     cart AS (SELECT conversation_id FROM abandoned_carts WHERE merchant_id = :merchantId AND checkout_token = :checkoutToken)
-     ${
-       thread
-         ? `, ${newThreadCtes('EXISTS (SELECT 1 FROM delivery)')},
-     new_cart AS (
-       INSERT INTO abandoned_carts (${CART_COLUMNS})
-       SELECT ${CART_VALUES} FROM customer
-       WHERE customer.suppressed IS NOT TRUE AND EXISTS (SELECT 1 FROM conversation) AND NOT EXISTS (SELECT 1 FROM cart)
-       ON CONFLICT (merchant_id, checkout_token) DO NOTHING
-       RETURNING id)`
-         : ''
-     }
-     SELECT EXISTS (SELECT 1 FROM delivery) AS recorded, EXISTS (SELECT 1 FROM cart) AS "cartExists",
-       (SELECT conversation_id FROM cart) AS "conversationId",
-       ${
-         thread
-           ? `EXISTS (SELECT 1 FROM conversation) AS created, (SELECT suppressed FROM customer) AS suppressed,
-       EXISTS (SELECT 1 FROM new_cart) AS "cartInserted"`
-           : 'false AS created, NULL AS suppressed, false AS "cartInserted"'
-       }`,
+    thread ? DELIVERY_WITH_NEW_THREAD_SQL : DELIVERY_SQL,
     {
       ...thread?.params,
       ...deliveryParams(deps, merchant.id, receipt, 'processed', null),
@@ -187,6 +192,20 @@ const CART_COLUMNS = `id, merchant_id, platform, checkout_id, checkout_token, ca
 const CART_VALUES = `:cartId, :merchantId, :cartPlatform, :checkoutId, :checkoutToken, :cartToken, :cartPhone, :cartFirstName, :cartLocale,
        :lineItems::jsonb, :addresses::jsonb, :totalMinor, :currency, :recoveryUrl, :smsConsent, :consentEvidence::jsonb, 'open',
        :occurredAt, :cartCustomerId, :cartConversationId, :cartNow, :cartNow`;
+
+const DELIVERY_SQL = deliverySql(false);
+const UPSERT_CART_SQL = `INSERT INTO abandoned_carts (${CART_COLUMNS})
+     VALUES (${CART_VALUES})
+     ON CONFLICT (merchant_id, checkout_token) DO UPDATE SET
+       platform = EXCLUDED.platform, checkout_id = EXCLUDED.checkout_id, cart_token = EXCLUDED.cart_token, phone = EXCLUDED.phone,
+       first_name = EXCLUDED.first_name, locale = EXCLUDED.locale, line_items = EXCLUDED.line_items, addresses = EXCLUDED.addresses,
+       total_minor = EXCLUDED.total_minor, currency = EXCLUDED.currency, recovery_url = EXCLUDED.recovery_url,
+       sms_consent = EXCLUDED.sms_consent, consent_evidence = EXCLUDED.consent_evidence,
+       last_activity_at = EXCLUDED.last_activity_at, customer_id = EXCLUDED.customer_id,
+       conversation_id = EXCLUDED.conversation_id, updated_at = clock_timestamp()
+     WHERE abandoned_carts.status <> 'recovered' AND abandoned_carts.last_activity_at <= EXCLUDED.last_activity_at
+     RETURNING id, conversation_id AS "conversationId"`;
+const DELIVERY_WITH_NEW_THREAD_SQL = deliverySql(true);
 
 function cartParams(
   event: CartUpdated,
@@ -241,17 +260,7 @@ async function upsertCart(
   const rows = await selectRows<{ id: string; conversationId: string | null }>(
     deps,
     transaction,
-    `INSERT INTO abandoned_carts (${CART_COLUMNS})
-     VALUES (${CART_VALUES})
-     ON CONFLICT (merchant_id, checkout_token) DO UPDATE SET
-       platform = EXCLUDED.platform, checkout_id = EXCLUDED.checkout_id, cart_token = EXCLUDED.cart_token, phone = EXCLUDED.phone,
-       first_name = EXCLUDED.first_name, locale = EXCLUDED.locale, line_items = EXCLUDED.line_items, addresses = EXCLUDED.addresses,
-       total_minor = EXCLUDED.total_minor, currency = EXCLUDED.currency, recovery_url = EXCLUDED.recovery_url,
-       sms_consent = EXCLUDED.sms_consent, consent_evidence = EXCLUDED.consent_evidence,
-       last_activity_at = EXCLUDED.last_activity_at, customer_id = EXCLUDED.customer_id,
-       conversation_id = EXCLUDED.conversation_id, updated_at = clock_timestamp()
-     WHERE abandoned_carts.status <> 'recovered' AND abandoned_carts.last_activity_at <= EXCLUDED.last_activity_at
-     RETURNING id, conversation_id AS "conversationId"`,
+    UPSERT_CART_SQL,
     {
       merchantId: merchant.id,
       ...cartParams(event, {

@@ -82,8 +82,10 @@ export type CartFacts = Pick<
 export const CART_FACTS_COLUMNS = `id, first_name AS "firstName", line_items AS "lineItems", total_minor::float8 AS "totalMinor", currency,
   locale, recovery_url AS "recoveryUrl", consent_evidence AS "consentEvidence", checkout_token AS "checkoutToken"`;
 
+const CART_FACTS_SQL = `SELECT ${CART_FACTS_COLUMNS} FROM abandoned_carts WHERE id = :id`;
+
 export async function findCartFacts(deps: Db, transaction: Transaction, id: string): Promise<CartFacts | null> {
-  const rows = await selectRows<CartFacts>(deps, transaction, `SELECT ${CART_FACTS_COLUMNS} FROM abandoned_carts WHERE id = :id`, { id });
+  const rows = await selectRows<CartFacts>(deps, transaction, CART_FACTS_SQL, { id });
   return rows[0] ?? null;
 }
 
@@ -119,6 +121,19 @@ const LOCKED_COLUMNS = `v.id, v.merchant_id AS "merchantId", v.customer_id AS "c
   c.consent_updated_at AS "c_consentUpdatedAt", c.timezone_candidates AS "c_timezoneCandidates",
   c.provider_country AS "c_providerCountry", c.provider_state AS "c_providerState"`;
 
+// Statement texts are built once: a text made anew for every call would be hashed anew by every cache it meets.
+const LOCK_ONE_SQL = `SELECT ${LOCKED_COLUMNS} FROM conversations v JOIN customers c ON c.id = v.customer_id
+     WHERE v.id = :conversationId FOR UPDATE OF v, c`;
+
+function lockOwnersSql(table: 'timers' | 'messages'): string {
+  return `SELECT ${LOCKED_COLUMNS},
+       array(SELECT r.id FROM ${table} r WHERE r.conversation_id = v.id AND r.id = ANY(:ids::uuid[])) AS "rowIds"
+     FROM conversations v JOIN customers c ON c.id = v.customer_id
+     WHERE v.id IN (SELECT conversation_id FROM ${table} WHERE id = ANY(:ids::uuid[]))
+     ORDER BY v.id FOR UPDATE OF v, c`;
+}
+const LOCK_OWNERS_SQL = { timers: lockOwnersSql('timers'), messages: lockOwnersSql('messages') } as const;
+
 type LockedRow = ConversationData & {
   c_merchantId: string;
   c_phone: string;
@@ -145,8 +160,7 @@ export async function lockConversationRows(
   const [row] = await selectRows<LockedRow>(
     deps,
     transaction,
-    `SELECT ${LOCKED_COLUMNS} FROM conversations v JOIN customers c ON c.id = v.customer_id
-     WHERE v.id = :conversationId FOR UPDATE OF v, c`,
+    LOCK_ONE_SQL,
     { conversationId: key.conversationId },
   );
   return row ? lockedFrom(row) : null;
@@ -172,11 +186,7 @@ export async function lockConversationsOf(
 ): Promise<Map<string, LockedWith>> {
   const rows = await queryIn<LockedRow & { rowIds: string[] }>(
     transaction,
-    `SELECT ${LOCKED_COLUMNS},
-       array(SELECT r.id FROM ${table} r WHERE r.conversation_id = v.id AND r.id = ANY(:ids::uuid[])) AS "rowIds"
-     FROM conversations v JOIN customers c ON c.id = v.customer_id
-     WHERE v.id IN (SELECT conversation_id FROM ${table} WHERE id = ANY(:ids::uuid[]))
-     ORDER BY v.id FOR UPDATE OF v, c`,
+    LOCK_OWNERS_SQL[table],
     { ids },
   );
   const byRow = new Map<string, LockedWith>();
