@@ -133,6 +133,16 @@ export function outboxBatcher(
   );
 }
 
+/**
+ * The status callback names our row: a report can arrive before the
+ * provider's id is written to it (the call returns, the report overtakes the
+ * write), and would find nothing by that id alone. Twilio signs the whole
+ * URL, query included.
+ */
+export function statusCallbackFor(deps: Pick<DeliveryDeps, 'statusCallbackUrl'>, messageId: string): string | null {
+  return deps.statusCallbackUrl ? `${deps.statusCallbackUrl}?message=${encodeURIComponent(messageId)}` : null;
+}
+
 async function send(
   deps: DeliveryDeps,
   message: MessageData,
@@ -145,7 +155,7 @@ async function send(
       from: message.fromPhone,
       messagingServiceSid: message.messagingServiceSid,
       body: message.body,
-      statusCallbackUrl: deps.statusCallbackUrl,
+      statusCallbackUrl: statusCallbackFor(deps, message.id),
     });
     await deps.sentRecords.run({
       id: message.id,
@@ -223,12 +233,13 @@ async function updateMessages(transaction: Transaction, changes: ReadonlyArray<{
   );
 }
 
-/** One UPDATE of the named columns (and `updated_at`) on its own, after the provider call. */
+/** One UPDATE of the named columns (and `updated_at`) on its own, after a failed provider call. */
 async function updateMessage(deps: ConversationDeps, id: string, changes: MessageChanges): Promise<void> {
   const keys = Object.keys(changes) as (keyof MessageChanges)[];
   const sets = keys.map((key) => MESSAGE_SETTERS[key]);
   const decision = changes.decision === undefined ? {} : { decision: JSON.stringify(changes.decision) };
-  await execute(deps, null, `UPDATE messages SET ${sets.join(', ')}, updated_at = clock_timestamp() WHERE id = :id`, {
+  // Only a row still being sent: a delivery report that overtook a timed-out call knows better than `unknown`.
+  await execute(deps, null, `UPDATE messages SET ${sets.join(', ')}, updated_at = clock_timestamp() WHERE id = :id AND status = 'sending'`, {
     ...changes,
     ...decision,
     id,

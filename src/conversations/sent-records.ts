@@ -24,7 +24,9 @@ export function sentRecorder(deps: { db: Database; logger: Logger }): JobBatcher
   const write = async (records: readonly SentRecord[]) => {
     await queryAlone(
       deps.db.sequelize,
-      `UPDATE messages m SET status = 'sent', provider = u.provider, provider_message_id = u.provider_message_id,
+      // A delivery report may have got in first (it names our row): it is further along, so it stays.
+      `UPDATE messages m SET status = CASE WHEN m.status IN ('sending', 'unknown') THEN 'sent' ELSE m.status END,
+         provider = u.provider, provider_message_id = u.provider_message_id,
          segments = u.segments, sent_at = u.sent_at, updated_at = clock_timestamp()
        FROM unnest(:ids::uuid[], :providers::text[], :providerMessageIds::text[], :segments::int[], :sentAts::timestamptz[])
          AS u(id, provider, provider_message_id, segments, sent_at)

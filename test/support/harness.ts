@@ -39,7 +39,8 @@ export interface Harness {
   postCheckout(merchant: TestMerchant, checkout: Record<string, unknown>, options?: { topic?: string; eventId?: string; secret?: string }): Promise<{ status: number; body: any }>;
   postOrder(merchant: TestMerchant, order: Record<string, unknown>, options?: { eventId?: string }): Promise<{ status: number; body: any }>;
   postInbound(merchant: TestMerchant, from: string, body: string, extra?: Record<string, string>): Promise<{ status: number; text: string }>;
-  postStatus(params: Record<string, string>): Promise<{ status: number; text: string }>;
+  /** `query` is the callback URL's own query string (`message=<id>`), signed with the rest of the URL. */
+  postStatus(params: Record<string, string>, query?: string): Promise<{ status: number; text: string }>;
   conversation(merchant: TestMerchant, phone: string): Promise<any>;
   close(): Promise<void>;
 }
@@ -193,7 +194,7 @@ export async function startHarness(options: { label: string; queue?: QueueMode; 
         ApiVersion: '2010-04-01',
         ...extra,
       }),
-    postStatus: (params) => postTwilio('/webhooks/twilio/status', params),
+    postStatus: (params, query) => postTwilio(`/webhooks/twilio/status${query ? `?${query}` : ''}`, params),
     async conversation(merchant, phone) {
       const response = await request('GET', `/api/v1/conversations?phone=${encodeURIComponent(phone)}`, { token: merchant.apiKey });
       return response.status === 200 ? response.body : null;

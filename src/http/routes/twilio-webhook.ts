@@ -74,9 +74,10 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps) {
 
   router.post('/status', async (req, res) => {
     const report = parseStatus(verified(req));
-    const outcome = await receiveDeliveryReport(deps, report);
+    const messageId = typeof req.query.message === 'string' ? req.query.message : null;
+    const outcome = await receiveDeliveryReport(deps, report, messageId);
     deps.metrics.webhooksReceived.inc({ platform: 'twilio', topic: 'status' });
-    deps.logger.info({ providerMessageId: report.providerMessageId, status: report.status, outcome }, 'delivery report');
+    deps.logger.info({ providerMessageId: report.providerMessageId, messageId, status: report.status, outcome }, 'delivery report');
     res.type('text/xml').send(emptyTwiml());
   });
   return router;
