@@ -19,7 +19,6 @@ import {
   type TimerData,
 } from './rows.js';
 
-/** Kinds that are marketing: they need consent, obey quiet hours and stop with a STOP. */
 // Statement texts are built once: a text made anew for every call would be hashed anew by every cache it meets.
 const PENDING_TIMERS_SQL = `SELECT ${TIMER_COLUMNS} FROM timers WHERE conversation_id = :conversationId AND status = 'pending'`;
 const SET_CART_STATUS_SQL = `UPDATE abandoned_carts SET status = :status, status_reason = :reason, updated_at = clock_timestamp()
@@ -27,6 +26,7 @@ const SET_CART_STATUS_SQL = `UPDATE abandoned_carts SET status = :status, status
 const SET_CART_ABANDONED_SQL = `UPDATE abandoned_carts SET status = :status, status_reason = :reason, abandoned_at = :now, updated_at = clock_timestamp()
          WHERE id = :id AND merchant_id = :merchantId`;
 
+/** Kinds that are marketing: they need consent, obey quiet hours and stop with a STOP. */
 export const MARKETING_KINDS = ['opt_in_request', 'reminder'] as const;
 
 export interface AuditInfo {

@@ -28,7 +28,7 @@ export async function ingestCartUpdated(
           timezoneCandidates: mergeZones([], candidateZones(merchant, event.phone, event.cart.addresses)),
         })
       : null;
-    const delivery = await recordDeliveryAndFindCart(deps, transaction, merchant, receipt, event, thread);
+    const delivery = await recordDeliveryAndFindCart(deps, transaction, merchant.id, receipt, event, thread);
     if (!delivery.recorded) return { status: 'duplicate' };
     const previous = delivery.cart;
     const ensured = !thread
@@ -136,7 +136,7 @@ function deliverySql(withThread: boolean): string {
 async function recordDeliveryAndFindCart(
   deps: ConversationDeps,
   transaction: Transaction,
-  merchant: MerchantRow,
+  merchantId: string,
   receipt: WebhookReceipt,
   event: CartUpdated,
   thread: NewThread | null,
@@ -146,8 +146,8 @@ async function recordDeliveryAndFindCart(
   created: { suppressed: boolean } | null;
   insertedCart: { id: string; conversationId: string } | null;
 }> {
-  const checkoutToken = event.cart.checkoutToken;
-  const cartId = thread ? deps.ids() : null;
+  // The cart a new thread would own, should this statement be the one to insert it.
+  const newCart = thread ? { id: deps.ids(), thread } : null;
   const [row] = await selectRows<{
     recorded: boolean;
     cartExists: boolean;
@@ -161,9 +161,16 @@ async function recordDeliveryAndFindCart(
     thread ? DELIVERY_WITH_NEW_THREAD_SQL : DELIVERY_SQL,
     {
       ...thread?.params,
-      ...deliveryParams(deps, merchant.id, receipt, 'processed', null),
-      checkoutToken,
-      ...(thread && cartId ? cartParams(event, { cartId, customerId: thread.customer.id, conversationId: thread.conversation.id, now: thread.params.now as Date }) : {}),
+      ...deliveryParams(deps, merchantId, receipt, 'processed', null),
+      checkoutToken: event.cart.checkoutToken,
+      ...(newCart
+        ? cartParams(event, {
+            cartId: newCart.id,
+            customerId: newCart.thread.customer.id,
+            conversationId: newCart.thread.conversation.id,
+            now: newCart.thread.params.now as Date,
+          })
+        : {}),
     },
   );
   if (!row) throw new Error('delivery not recorded');
@@ -171,7 +178,7 @@ async function recordDeliveryAndFindCart(
     recorded: row.recorded,
     cart: row.cartExists ? { conversationId: row.conversationId } : null,
     created: row.created ? { suppressed: row.suppressed === true } : null,
-    insertedCart: row.cartInserted && thread && cartId ? { id: cartId, conversationId: thread.conversation.id } : null,
+    insertedCart: row.cartInserted && newCart ? { id: newCart.id, conversationId: newCart.thread.conversation.id } : null,
   };
 }
 
@@ -194,6 +201,7 @@ const CART_VALUES = `:cartId, :merchantId, :cartPlatform, :checkoutId, :checkout
        :occurredAt, :cartCustomerId, :cartConversationId, :cartNow, :cartNow`;
 
 const DELIVERY_SQL = deliverySql(false);
+const DELIVERY_WITH_NEW_THREAD_SQL = deliverySql(true);
 const UPSERT_CART_SQL = `INSERT INTO abandoned_carts (${CART_COLUMNS})
      VALUES (${CART_VALUES})
      ON CONFLICT (merchant_id, checkout_token) DO UPDATE SET
@@ -205,7 +213,6 @@ const UPSERT_CART_SQL = `INSERT INTO abandoned_carts (${CART_COLUMNS})
        conversation_id = EXCLUDED.conversation_id, updated_at = clock_timestamp()
      WHERE abandoned_carts.status <> 'recovered' AND abandoned_carts.last_activity_at <= EXCLUDED.last_activity_at
      RETURNING id, conversation_id AS "conversationId"`;
-const DELIVERY_WITH_NEW_THREAD_SQL = deliverySql(true);
 
 function cartParams(
   event: CartUpdated,

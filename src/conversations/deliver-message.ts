@@ -139,7 +139,7 @@ export function outboxBatcher(
  * write), and would find nothing by that id alone. Twilio signs the whole
  * URL, query included.
  */
-export function statusCallbackFor(deps: Pick<DeliveryDeps, 'statusCallbackUrl'>, messageId: string): string | null {
+function statusCallbackFor(deps: Pick<DeliveryDeps, 'statusCallbackUrl'>, messageId: string): string | null {
   return deps.statusCallbackUrl ? `${deps.statusCallbackUrl}?message=${encodeURIComponent(messageId)}` : null;
 }
 

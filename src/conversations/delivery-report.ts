@@ -1,9 +1,10 @@
 import { Op } from 'sequelize';
 import type { DeliveryReport } from '../domain/sms.js';
+import { isUuid } from '../domain/uuid.js';
 import { markProviderOptOut } from './deliver-message.js';
 import type { ConversationDeps } from './deps.js';
 
-// `unknown` (a call that timed out) is below everything: any report proves the provider has the message.
+// `unknown` (a call that timed out) is below everything: a report of whatever kind proves the provider has the message.
 const RANK: Record<string, number> = { unknown: 0, sending: 1, sent: 2, delivered: 4, undelivered: 3, failed: 3 };
 
 /** Provider states mapped to ours; the rest (queued, accepted…) say nothing new. */
@@ -21,8 +22,6 @@ function ourStatus(report: DeliveryReport): 'sent' | 'delivered' | 'undelivered'
 
 export type StatusOutcome = 'updated' | 'unchanged' | 'unknown_message';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The message a report is about: by the provider's id; else by our own row id
  * from the callback URL (a report that overtook the write of the provider's
@@ -31,7 +30,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 async function reportedMessage(deps: ConversationDeps, report: DeliveryReport, messageId: string | null) {
   const { models } = deps.db;
   const byProviderId = await models.Message.findOne({ where: { providerMessageId: report.providerMessageId, direction: 'outbound' } });
-  if (byProviderId || !messageId || !UUID.test(messageId)) return byProviderId;
+  if (byProviderId || !messageId || !isUuid(messageId)) return byProviderId;
   return models.Message.findOne({
     where: {
       id: messageId,

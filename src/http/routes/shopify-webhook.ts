@@ -6,9 +6,8 @@ import { ingestOrderPlaced } from '../../conversations/order-intake.js';
 import { handlePrivacyRequest } from '../../conversations/privacy-requests.js';
 import { AppError, NotFoundError } from '../../errors.js';
 import { parseShopifyWebhook } from '../../integrations/shopify/shopify-webhook.js';
+import { isUuid } from '../../domain/uuid.js';
 import type { SecretBox } from '../../security/secret-box.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Shopify expects an answer within 5 seconds and retries anything but a 2xx:
@@ -21,7 +20,7 @@ export function shopifyWebhookRoutes(deps: ConversationDeps & { secrets: SecretB
   router.post('/shopify/:merchantId', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const { metrics, logger } = deps;
     const merchantId = req.params.merchantId;
-    const merchant = UUID.test(merchantId) ? await deps.merchants.byId(merchantId) : null;
+    const merchant = isUuid(merchantId) ? await deps.merchants.byId(merchantId) : null;
     if (!merchant || merchant.platform !== 'shopify') {
       metrics.webhooksRefused.inc({ platform: 'shopify', reason: 'unknown_merchant' });
       throw new NotFoundError('merchant');
