@@ -26,7 +26,12 @@
  * --worker-nice N (with --workers: run the workers at that nice level, so
  * webhook answers come first when the machine is saturated), --redis-socket
  * (Redis mode: a Redis of the bench's own, reached through its Unix socket
- * like PostgreSQL with --pg-socket, instead of the machine's over TCP).
+ * like PostgreSQL with --pg-socket, instead of the machine's over TCP),
+ * --node-flags "<flags>" (Node/V8 flags for every service process, to try a
+ * runtime setting, e.g. "--max-semi-space-size=32").
+ *
+ * The service's garbage-collection pauses during phase 1 are reported per
+ * process, with how many slow answers overlapped one.
  */
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
@@ -40,6 +45,7 @@ import { distinctRecipients, prepareCheckouts, type PreparedCheckout } from './l
 import { summariseProfile, type ProfileSummary } from './lib/cpu-profile.js';
 import { cpuMeter, type CpuShares } from './lib/cpu-usage.js';
 import { endToEnd, providerWatch, type EndToEnd, type Watch } from './lib/end-to-end.js';
+import { slowAnswersDuringGc, summariseGc, type GcSummary, type SlowAnswers } from './lib/gc-pauses.js';
 import { prepareMode, type Mode } from './lib/environments.js';
 import { closedLoop, createClient, openLoop, summarise, type LatencySummary, type LoadProgress } from './lib/http-load.js';
 import { serviceGroup, type ServiceGroup } from './lib/service-group.js';
@@ -90,6 +96,8 @@ const args = {
   workerNice: Number(flag('worker-nice', '0')),
   pgSocket: flag('pg-socket', ''),
   redisSocket: process.argv.includes('--redis-socket'),
+  // Its value starts with `--` itself, so it is read here rather than by `flag`.
+  nodeFlags: process.argv.includes('--node-flags') ? (process.argv[process.argv.indexOf('--node-flags') + 1] ?? '').split(' ').filter(Boolean) : [],
 };
 if (process.argv.includes('--help') || !['redis', 'embedded', 'both'].includes(args.mode) || !(args.count > 0) || !(args.rate > 0) || !(args.e2eCount >= 0) || !(args.workers >= 0)) {
   process.stderr.write('usage: webhook-throughput.ts [--mode redis|embedded|both] [--count N] [--rate R] [--e2e-count N] [--concurrency C] [--workers N] [--pg-socket DIR] [--redis-socket]\n');
@@ -110,7 +118,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
 /** CPU cores used while the webhooks were being sent, and over the whole phase (until the provider got everything). */
-type PhaseResult = LatencySummary & { endToEnd: EndToEnd; cpu: { webhooks: CpuShares; wholePhase: CpuShares } };
+type PhaseResult = LatencySummary & {
+  endToEnd: EndToEnd;
+  cpu: { webhooks: CpuShares; wholePhase: CpuShares };
+  /** GC pauses while the webhooks were being sent; workers null when one process does everything. */
+  gc: { web: GcSummary; workers: GcSummary | null; slowAnswers: SlowAnswers };
+};
 
 interface ModeResult {
   mode: Mode;
@@ -184,8 +197,17 @@ async function runPhase(
   };
   const ticker = setInterval(() => report('webhooks'), 1000);
   meter.reset();
+  const loadStart = Date.now();
   const samples = await load(send, progress).finally(() => clearInterval(ticker));
+  const loadEnd = Date.now();
   const cpuWebhooks = meter.read();
+  const group = 'web' in service ? (service as ServiceGroup) : null;
+  const webPauses = (group?.web ?? service).gcPauses();
+  const gc = {
+    web: summariseGc(webPauses, loadStart, loadEnd),
+    workers: group ? summariseGc(group.workers.flatMap((w) => w.gcPauses()), loadStart, loadEnd) : null,
+    slowAnswers: slowAnswersDuringGc(samples, webPauses, performance.timeOrigin, TARGETS.p99Ms),
+  };
   client.close();
   const summary = summarise(samples);
   if (process.env.BENCH_DUMP_SLOW) {
@@ -204,7 +226,7 @@ async function runPhase(
     const now = received();
     if (now !== last) [last, lastMove] = [now, Date.now()];
   }
-  return { ...summary, endToEnd: endToEnd(checkouts, sentAt, watch, ABANDON_AFTER_S), cpu: { webhooks: cpuWebhooks, wholePhase: meter.read() } };
+  return { ...summary, endToEnd: endToEnd(checkouts, sentAt, watch, ABANDON_AFTER_S), cpu: { webhooks: cpuWebhooks, wholePhase: meter.read() }, gc };
 }
 
 async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latency: PreparedCheckout[]; throughput: PreparedCheckout[] }): Promise<ModeResult> {
@@ -237,7 +259,7 @@ async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latenc
     const start = (role: 'all' | 'web' | 'worker') =>
       startServiceProcess({
       cwd: ROOT,
-      nodeArgs: ['--expose-gc', ...(args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', diagDir] : [])],
+      nodeArgs: ['--expose-gc', ...args.nodeFlags, ...(args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', diagDir] : [])],
       preload: ['./bench/lib/service-preload.ts'],
       onExit: (info) => {
         if (!stopping) log(`[${mode}] the service (${role}) exited on its own during the run: ${JSON.stringify(info)}`);
@@ -335,6 +357,9 @@ async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latenc
   return result;
 }
 
+const gcCell = (g: GcSummary | null | undefined) =>
+  g ? `${g.major.count} / ${g.major.totalMs} / ${g.major.maxMs}; ${g.minor.count} / ${g.minor.totalMs} / ${g.minor.maxMs}` : undefined;
+
 const cpuCell = (c: CpuShares | undefined) => c && [c.service, c.postgres, c.redis, c.bench, c.others].map((n) => n.toFixed(2)).join('/');
 
 function printTable(results: ModeResult[]): void {
@@ -349,6 +374,9 @@ function printTable(results: ModeResult[]): void {
     ['P1 p99 from schedule ms', ...cell((r) => p1(r)?.fromScheduleMs.p99), ''],
     ['P1 non-2xx', ...cell((r) => p1(r)?.non2xx), '0'],
     ['P1 CPU cores service/pg/redis/bench/others', ...cell((r) => p1(r) && cpuCell(p1(r)?.cpu.wholePhase)), ''],
+    ['P1 web GC pauses, full-GC n / total / max ms; young n / total / max ms', ...cell((r) => gcCell(p1(r)?.gc.web)), ''],
+    ['P1 worker GC pauses, full-GC n / total / max ms; young n / total / max ms', ...cell((r) => gcCell(p1(r)?.gc.workers)), ''],
+    [`P1 answers over ${TARGETS.p99Ms} ms / during a full-GC pause of web / during a young one only`, ...cell((r) => p1(r) && `${p1(r)?.gc.slowAnswers.slow} / ${p1(r)?.gc.slowAnswers.duringFullGc} / ${p1(r)?.gc.slowAnswers.duringYoungGcOnly}`), ''],
     ['P1 e2e conv/s steady / overall', ...cell((r) => p1(r) && `${p1(r)?.endToEnd.steadyPerS} / ${p1(r)?.endToEnd.overallPerS}`), ''],
     ['P1 e2e ms p50 / p99 (incl. 1 s abandon)', ...cell((r) => p1(r) && `${p1(r)?.endToEnd.latencyMs.p50} / ${p1(r)?.endToEnd.latencyMs.p99}`), ''],
     [`P2 webhooks accepted/s (${args.concurrency} in flight)`, ...cell((r) => p2(r)?.acceptedPerS), ''],

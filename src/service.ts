@@ -10,7 +10,7 @@ import { merchantCache } from './conversations/merchant-cache.js';
 import { reconcile } from './conversations/reconciler.js';
 import { applyRetention } from './conversations/retention.js';
 import { timerBatcher, TimerNotDueError } from './conversations/timer-runner.js';
-import { openDatabase } from './db/database.js';
+import { applicationNameFor, openDatabase } from './db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
 import { loadLocalSecrets } from './db/local-secrets.js';
 import { migrate } from './db/migrator.js';
@@ -81,7 +81,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   // Read before the database and the queue open, so a key that cannot be read stops the start early.
   const suppression = createSuppression(suppressionKey(config.suppressionKey, local.secretsKey));
 
-  const db = openDatabase(databaseUrl, logger);
+  const db = openDatabase(databaseUrl, logger, { applicationName: applicationNameFor(config.role) });
   const applied = await migrate(db.sequelize, logger);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 

@@ -7,6 +7,8 @@ import type { MemoryProbe, ServiceProcess } from './service-process.js';
 
 export interface ServiceGroup extends ServiceProcess {
   pids: number[];
+  web: ServiceProcess;
+  workers: ServiceProcess[];
 }
 
 export function serviceGroup(web: ServiceProcess, workers: ServiceProcess[]): ServiceGroup {
@@ -15,6 +17,8 @@ export function serviceGroup(web: ServiceProcess, workers: ServiceProcess[]): Se
   return {
     pid: web.pid,
     pids: all.map((p) => p.pid),
+    web,
+    workers,
     url: web.url,
     rssMb: () => sum(all.map((p) => p.rssMb())),
     logCounts() {
@@ -25,6 +29,7 @@ export function serviceGroup(web: ServiceProcess, workers: ServiceProcess[]): Se
     logExamples: () => Object.assign({}, ...all.map((p) => p.logExamples())) as Record<string, string>,
     tail: () => all.map((p, i) => `--- ${i === 0 ? 'web' : `worker ${i}`} ---\n${p.tail()}`).join('\n'),
     exited: () => all.some((p) => p.exited()),
+    gcPauses: () => all.flatMap((p) => p.gcPauses()).sort((a, b) => a.at - b.at),
     async probeMemory(): Promise<MemoryProbe | null> {
       const probes = await Promise.all(all.map((p) => p.probeMemory()));
       if (probes.some((p) => p === null)) return null;

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { parseGcLine, type GcPause } from './gc-pauses.js';
 
 /** What bench/lib/service-preload.ts prints after a full GC. */
 export interface MemoryProbe {
@@ -29,6 +30,8 @@ export interface ServiceProcess {
   /** Last lines of output, for a failure report. */
   tail(): string;
   exited(): boolean;
+  /** Garbage-collection pauses of the service's main thread so far (from the bench preload). */
+  gcPauses(): GcPause[];
   /** Full GC in the service, then its memory (null if it did not answer within 60 s). */
   probeMemory(): Promise<MemoryProbe | null>;
   /** SIGTERM, then SIGKILL after `timeoutMs`. */
@@ -82,8 +85,14 @@ export async function startServiceProcess(options: {
     }),
   );
   const probeWaiters = new Set<(probe: MemoryProbe) => void>();
+  const gcPauses: GcPause[] = [];
   const onLine = (line: string) => {
     if (!line.trim()) return;
+    const pause = parseGcLine(line);
+    if (pause) {
+      gcPauses.push(pause);
+      return;
+    }
     if (line.startsWith('{"benchMemoryProbe"')) {
       const probe = (JSON.parse(line) as { benchMemoryProbe: MemoryProbe }).benchMemoryProbe;
       for (const waiter of probeWaiters) waiter(probe);
@@ -142,6 +151,7 @@ export async function startServiceProcess(options: {
     logExamples: () => Object.fromEntries(Object.entries(examples).map(([msg, text]) => [msg, `${text} (last ${lastSeen[msg] ?? '-'})`])),
     tail: recent,
     exited: () => exitInfo !== null,
+    gcPauses: () => gcPauses,
     probeMemory() {
       if (exitInfo) return Promise.resolve(null);
       return new Promise((resolve) => {

@@ -14,14 +14,23 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function openDatabase(url: string, logger: Logger, options: { poolMax?: number } = {}): Database {
+/**
+ * What a process's connections are called in `pg_stat_activity` (and in the
+ * server's log), so an operator can tell the web process's sessions from a
+ * worker's.
+ */
+export function applicationNameFor(role: 'all' | 'web' | 'worker' | 'migrate'): string {
+  return role === 'all' ? 'cartrescue' : `cartrescue-${role}`;
+}
+
+export function openDatabase(url: string, logger: Logger, options: { poolMax?: number; applicationName?: string } = {}): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     dialectModule: pg,
     // Formatting every statement for a log line nobody reads costs real CPU on the hot path.
     logging: logger.isLevelEnabled('trace') ? (sql) => logger.trace({ sql }, 'sql') : false,
     pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: 15_000 },
-    dialectOptions: { statement_timeout: 15_000, connectionTimeoutMillis: 5_000 },
+    dialectOptions: { statement_timeout: 15_000, connectionTimeoutMillis: 5_000, application_name: options.applicationName ?? applicationNameFor('all') },
     // Transaction control and deferred writes ride along with the statements (see transaction-pipeline.ts).
     hooks: { afterConnect: (connection) => void installPipeline(connection as PgClientLike) },
   });

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { openDatabase } from './database.js';
+import { applicationNameFor, openDatabase } from './database.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { migrate } from './migrator.js';
 
@@ -9,7 +9,7 @@ async function run(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger });
-  const db = openDatabase(config.databaseUrl ?? embedded!.url, logger);
+  const db = openDatabase(config.databaseUrl ?? embedded!.url, logger, { applicationName: applicationNameFor('migrate') });
   try {
     const applied = await migrate(db.sequelize, logger);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
