@@ -16,6 +16,7 @@ import { loadLocalSecrets } from './db/local-secrets.js';
 import { migrate } from './db/migrator.js';
 import type { SmsProvider } from './domain/sms.js';
 import { createApp } from './http/app.js';
+import { createHttpServer } from './http/http-server.js';
 import { createConsoleProvider } from './integrations/console/console-provider.js';
 import { createTwilioProvider } from './integrations/twilio/twilio-provider.js';
 import { createLogger, type Logger } from './logger.js';
@@ -201,9 +202,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
     isDraining: () => draining,
     healthOnly: config.role === 'worker',
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, () => resolve(listening));
-    listening.once('error', reject);
+  const server: Server = createHttpServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   server.keepAliveTimeout = 5000;
   const address = server.address() as AddressInfo;
