@@ -15,6 +15,8 @@ describe('transaction pipeline', () => {
   let database: TestDatabase;
   let sequelize: Sequelize;
   let messages: string[] = [];
+  /** Whether each call of the driver's `query` carried a callback (pg's callback form). */
+  let withCallback: boolean[] = [];
 
   before(async () => {
     database = await createTestDatabase('transaction_pipeline');
@@ -30,6 +32,7 @@ describe('transaction pipeline', () => {
           client.query = (...args: unknown[]) => {
             const [config] = args;
             messages.push(typeof config === 'string' ? config : String((config as { text?: string }).text));
+            withCallback.push(typeof args[args.length - 1] === 'function');
             return driver(...args);
           };
           installPipeline(client);
@@ -47,6 +50,22 @@ describe('transaction pipeline', () => {
   beforeEach(async () => {
     await sequelize.query('TRUNCATE items, kinds');
     messages = [];
+    withCallback = [];
+  });
+
+  it("every statement reaches pg through its callback form, whose queries die young (pg's promise form keeps them until a full GC)", async () => {
+    // Statement texts of its own, so the other tests still see their first PREPARE.
+    const add = (transaction: Transaction, id: number, label: string) =>
+      deferIn(transaction, 'INSERT INTO items (label, id) VALUES (:label, :id)', { id, label });
+    await runTransaction(sequelize, async (transaction) => {
+      await add(transaction, 1, 'one');
+      await queryIn(transaction, 'SELECT label FROM items WHERE id = :id', { id: 1 });
+      await add(transaction, 2, 'two');
+    });
+    await sequelize.query('SELECT 1', { type: QueryTypes.SELECT });
+    assert.ok(messages.length >= 3, `messages: ${messages.join(' | ')}`);
+    assert.deepEqual(withCallback, messages.map(() => true), `messages: ${messages.join(' | ')}`);
+    assert.deepEqual(await labels(), ['one', 'two']);
   });
 
   const labels = async () =>
