@@ -11,10 +11,10 @@ type Constructor = (...args: unknown[]) => void;
  * Express otherwise gives every request and response its prototype with
  * `Object.setPrototypeOf` as it starts handling them. V8 then keeps what
  * those objects reach alive through every young-generation collection until
- * the next full one: on the webhook path that was most of each request's
- * garbage, promoted to the old generation and collected by a full GC every
- * few seconds, whose pauses held up the answers in flight. Created with the
- * right prototype, Express's call changes nothing and the garbage dies young.
+ * the next full one: on the webhook path that was about a third of what the
+ * web process promoted to the old generation, freed only by full GCs, whose
+ * pauses hold up the answers in flight. Created with the right prototype,
+ * Express's call changes nothing and that garbage dies young.
  */
 export function createHttpServer(app: Express): Server {
   function Request(this: IncomingMessage, socket: Socket): void {
