@@ -48,7 +48,7 @@ import { endToEnd, providerWatch, type EndToEnd, type Watch } from './lib/end-to
 import { slowAnswersDuringGc, summariseGc, type GcSummary, type SlowAnswers } from './lib/gc-pauses.js';
 import { prepareMode, type Mode } from './lib/environments.js';
 import { closedLoop, createClient, openLoop, summarise, type LatencySummary, type LoadProgress } from './lib/http-load.js';
-import { serviceGroup, type ServiceGroup } from './lib/service-group.js';
+import { groupOf, serviceGroup } from './lib/service-group.js';
 import { startServiceProcess, type MemoryProbe, type ServiceProcess } from './lib/service-process.js';
 
 async function analyze(url: string): Promise<void> {
@@ -201,7 +201,7 @@ async function runPhase(
   const samples = await load(send, progress).finally(() => clearInterval(ticker));
   const loadEnd = Date.now();
   const cpuWebhooks = meter.read();
-  const group = 'web' in service ? (service as ServiceGroup) : null;
+  const group = groupOf(service);
   const webPauses = (group?.web ?? service).gcPauses();
   const gc = {
     web: summariseGc(webPauses, loadStart, loadEnd),
@@ -296,7 +296,7 @@ async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latenc
     result.rssMb.afterStart = service.rssMb();
     const merchantId = await createMerchant(service.url, environment.adminToken);
     const watch = providerWatch(twilio);
-    meter = cpuMeter('pids' in service ? (service as ServiceGroup).pids : [service.pid], environment.databaseName);
+    meter = cpuMeter(groupOf(service)?.pids ?? [service.pid], environment.databaseName);
     if (args.heapSnapshot) mkdirSync(diagDir, { recursive: true });
     if (batches.warmup.length > 0) {
       // JIT, connection pools, prepared statements and caches fill during the first seconds; the phases measure the steady state.

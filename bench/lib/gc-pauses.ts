@@ -40,6 +40,10 @@ export interface GcSummary {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
+/** Pauses of a full collection: its stop-the-world end and its incremental marking steps. */
+const isFullGc = (pause: GcPause) => pause.kind === 'major' || pause.kind === 'incremental';
+const isYoungGc = (pause: GcPause) => pause.kind === 'minor';
+
 function totals(pauses: GcPause[]): PauseTotals {
   return {
     count: pauses.length,
@@ -51,8 +55,8 @@ function totals(pauses: GcPause[]): PauseTotals {
 export function summariseGc(pauses: GcPause[], from: number, to: number): GcSummary {
   const inside = pauses.filter((p) => p.at >= from && p.at <= to);
   return {
-    major: totals(inside.filter((p) => p.kind === 'major' || p.kind === 'incremental')),
-    minor: totals(inside.filter((p) => p.kind === 'minor')),
+    major: totals(inside.filter(isFullGc)),
+    minor: totals(inside.filter(isYoungGc)),
   };
 }
 
@@ -71,9 +75,9 @@ export interface SlowAnswers {
  * `performance.now()` readings into epoch milliseconds.
  */
 export function slowAnswersDuringGc(samples: Sample[], webPauses: GcPause[], timeOrigin: number, slowMs: number): SlowAnswers {
-  const spans = (kinds: GcPause['kind'][]) => webPauses.filter((p) => kinds.includes(p.kind)).map((p) => [p.at, p.at + p.ms] as const);
-  const full = spans(['major', 'incremental']);
-  const young = spans(['minor']);
+  const spans = (kind: (pause: GcPause) => boolean) => webPauses.filter(kind).map((p) => [p.at, p.at + p.ms] as const);
+  const full = spans(isFullGc);
+  const young = spans(isYoungGc);
   const overlaps = (list: ReadonlyArray<readonly [number, number]>, start: number, end: number) => list.some(([a, b]) => a < end && b > start);
   const result: SlowAnswers = { slow: 0, duringFullGc: 0, duringYoungGcOnly: 0 };
   for (const sample of samples) {

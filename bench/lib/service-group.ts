@@ -11,6 +11,11 @@ export interface ServiceGroup extends ServiceProcess {
   workers: ServiceProcess[];
 }
 
+/** The group, when `service` is one (a web process and its workers); null for a single process. */
+export function groupOf(service: ServiceProcess): ServiceGroup | null {
+  return 'pids' in service ? (service as ServiceGroup) : null;
+}
+
 export function serviceGroup(web: ServiceProcess, workers: ServiceProcess[]): ServiceGroup {
   const all = [web, ...workers];
   const sum = (values: Array<number | null>) => (values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0));
