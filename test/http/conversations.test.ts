@@ -119,6 +119,9 @@ describe('conversations API, quiet hours and opt-in timeout', { concurrency: tru
   test('an unknown conversation is 404, whether the id is a UUID or not', async () => {
     assertError(await h.request('GET', `/api/v1/conversations/${randomUUID()}`, { token: merchant.apiKey }), 404, 'not_found');
     assertError(await h.request('GET', '/api/v1/conversations/not-a-uuid', { token: merchant.apiKey }), 404, 'not_found');
+    // Thirty-six characters of the right alphabet are not yet a UUID: the database would refuse the cast.
+    assertError(await h.request('GET', `/api/v1/conversations/${'-'.repeat(36)}`, { token: merchant.apiKey }), 404, 'not_found');
+    assertError(await h.request('GET', `/api/v1/conversations/${'a'.repeat(36)}`, { token: merchant.apiKey }), 404, 'not_found');
     assertError(await h.request('GET', `/api/v1/conversations?phone=${encodeURIComponent('+12025550188')}`, { token: merchant.apiKey }), 404, 'not_found');
   });
 

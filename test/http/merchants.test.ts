@@ -250,6 +250,8 @@ describe('merchants API', () => {
   test('the operator gets 404 for an unknown id and for an id that is not a UUID', async () => {
     assertErrorEnvelope(await h.request('GET', `/api/v1/merchants/${randomUUID()}`), 404, 'not_found');
     assertErrorEnvelope(await h.request('GET', '/api/v1/merchants/not-a-uuid'), 404, 'not_found');
+    // Thirty-six characters of the right alphabet are not yet a UUID: the database would refuse the cast.
+    assertErrorEnvelope(await h.request('GET', `/api/v1/merchants/${'-'.repeat(36)}`), 404, 'not_found');
   });
 
   test('no token, or a token nobody issued, is 401', async () => {

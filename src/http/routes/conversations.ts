@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { conversationView, findConversation, findConversationByPhone } from '../../conversations/conversation-view.js';
 import type { ConversationDeps } from '../../conversations/deps.js';
 import { toE164 } from '../../domain/phone.js';
+import { isUuid } from '../../domain/uuid.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { merchantOf } from '../auth.js';
 
@@ -28,7 +29,7 @@ export function conversationRoutes(deps: Pick<ConversationDeps, 'db'>) {
   });
   router.get('/conversations/:id', async (req, res) => {
     const merchant = merchantOf(res);
-    const conversation = /^[0-9a-f-]{36}$/i.test(req.params.id) ? await findConversation(deps, merchant.id, req.params.id) : null;
+    const conversation = isUuid(req.params.id) ? await findConversation(deps, merchant.id, req.params.id) : null;
     if (!conversation) throw new NotFoundError('conversation');
     res.json(await conversationView(deps, conversation));
   });

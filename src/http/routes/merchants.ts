@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { isUuid } from '../../domain/uuid.js';
 import { NotFoundError } from '../../errors.js';
 import { MerchantInputSchema } from '../../merchants/merchant-input.js';
 import { createMerchant, merchantView, type MerchantDeps } from '../../merchants/merchant-service.js';
@@ -16,7 +17,7 @@ export function merchantRoutes(deps: MerchantDeps & { webhookUrl(merchantId: str
     const id = req.params.id.toLowerCase();
     // A merchant's key reaches only that merchant; anything else looks like it does not exist.
     if (principal.kind === 'merchant' && principal.merchant.id !== id) throw new NotFoundError('merchant');
-    const merchant = /^[0-9a-f-]{36}$/.test(id) ? await deps.db.models.Merchant.findByPk(id) : null;
+    const merchant = isUuid(id) ? await deps.db.models.Merchant.findByPk(id) : null;
     if (!merchant) throw new NotFoundError('merchant');
     res.json(merchantView(merchant, deps.webhookUrl(merchant.id)));
   });
