@@ -90,7 +90,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const namespace = options.queueNamespace ?? 'cartrescue';
   const queueConfig: QueueBackendConfig = config.redisUrl
     ? { kind: 'redis', url: config.redisUrl, prefix: namespace }
-    : { kind: 'postgres', connectionString: databaseUrl, schema: namespace.replace(/[^a-z0-9_]/gi, '_') };
+    : {
+        kind: 'postgres',
+        connectionString: databaseUrl,
+        schema: namespace.replace(/[^a-z0-9_]/gi, '_'),
+        applicationName: `${applicationNameFor(config.role)}-queue`,
+      };
   // The queue holds work due within the next two reconcile passes; later work waits in the database.
   const queueHorizonMs = 2 * config.reconcileIntervalMs;
   const queue = createQueueEngine(queueConfig, { logger, clock, metrics }, { horizonMs: queueHorizonMs });
