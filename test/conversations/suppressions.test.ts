@@ -158,4 +158,39 @@ describe('suppression list follows consent', { concurrency: true }, () => {
     await sleep(2500);
     assert.equal(h.twilio.messagesTo(recipient.phone).length, sentBefore);
   });
+
+  test('a text that arrives while its thread is being erased goes to a thread of its own, never on to the erased one', async () => {
+    const { recipient } = await asked();
+    const erasedThread = (await h.conversation(merchant, recipient.phone)).id as string;
+    let erased!: () => void;
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (erased = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const erasing = h.service.deps.db.sequelize.transaction(async (transaction) => {
+      await erasePhone(h.service.deps, transaction, merchant.id, recipient.phone, { source: 'api', evidence: { request: 'test' } });
+      erased();
+      await held; // erased, not yet committed: the thread's row is locked
+    });
+    await done;
+    const body = `does it ship to Canada? ${recipient.phone.slice(-4)}`;
+    // The reply finds the thread by its phone, then waits on the erasure's lock.
+    let answered = false;
+    const reply = h.postInbound(merchant, recipient.phone, body).finally(() => (answered = true));
+    await sleep(300);
+    assert.equal(answered, false, 'the reply waits for the erasure to commit');
+    release();
+    await erasing;
+    assert.equal((await reply).status, 200);
+    const stored = await h.service.deps.db.sequelize.query<{ conversationId: string; phone: string }>(
+      `SELECT v.id AS "conversationId", v.phone FROM messages m JOIN conversations v ON v.id = m.conversation_id
+       WHERE m.merchant_id = :merchantId AND m.direction = 'inbound' AND m.body = :body`,
+      { replacements: { merchantId: merchant.id, body }, type: QueryTypes.SELECT },
+    );
+    assert.equal(stored.length, 1);
+    assert.notEqual(stored[0]!.conversationId, erasedThread, 'nothing new is written on the erased thread');
+    assert.equal(stored[0]!.phone, recipient.phone);
+    const thread = await h.conversation(merchant, recipient.phone);
+    assert.equal(thread.id, stored[0]!.conversationId);
+    assert.equal(thread.consent, 'revoked', 'the erasure left the phone suppressed, so the new thread starts opted out');
+  });
 });
