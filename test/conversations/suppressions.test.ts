@@ -40,6 +40,27 @@ describe('suppression list follows consent', { concurrency: true }, () => {
     );
   }
 
+  /** Erases the phone in a transaction left open until `commit()`: erased and suppressed, not yet visible to others. */
+  async function eraseHeldOpen(phone: string): Promise<{ commit(): Promise<void> }> {
+    let erased!: () => void;
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (erased = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const erasing = h.service.deps.db.sequelize.transaction(async (transaction) => {
+      await erasePhone(h.service.deps, transaction, merchant.id, phone, { source: 'api', evidence: { request: 'test' } });
+      erased();
+      await held;
+    });
+    // A failed erasure ends the wait too, and fails the test.
+    await Promise.race([done, erasing]);
+    return {
+      async commit() {
+        release();
+        await erasing;
+      },
+    };
+  }
+
   async function asked(recipient = nextRecipient()) {
     assert.equal((await h.postCheckout(merchant, checkoutFor(recipient))).status, 200);
     const [optIn] = await h.twilio.waitForMessages(1, { to: recipient.phone, timeoutMs: 15_000 });
@@ -133,21 +154,11 @@ describe('suppression list follows consent', { concurrency: true }, () => {
     const { recipient } = await asked();
     assert.equal((await h.conversation(merchant, recipient.phone)).consent, 'requested');
     const sentBefore = h.twilio.messagesTo(recipient.phone).length;
-    let erased!: () => void;
-    let release!: () => void;
-    const done = new Promise<void>((resolve) => (erased = resolve));
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const erasing = h.service.deps.db.sequelize.transaction(async (transaction) => {
-      await erasePhone(h.service.deps, transaction, merchant.id, recipient.phone, { source: 'api', evidence: { request: 'test' } });
-      erased();
-      await held; // erased and suppressed, not yet committed
-    });
-    await done;
+    const erasure = await eraseHeldOpen(recipient.phone);
     // The new checkout's customer insert waits on the erased row's unique key until the erasure commits.
     const checkout = h.postCheckout(merchant, checkoutFor(recipient));
     await sleep(300);
-    release();
-    await erasing;
+    await erasure.commit();
     assert.equal((await checkout).status, 200);
     const conversation = await eventually(async () => {
       const c = await h.conversation(merchant, recipient.phone);
@@ -162,24 +173,13 @@ describe('suppression list follows consent', { concurrency: true }, () => {
   test('a text that arrives while its thread is being erased goes to a thread of its own, never on to the erased one', async () => {
     const { recipient } = await asked();
     const erasedThread = (await h.conversation(merchant, recipient.phone)).id as string;
-    let erased!: () => void;
-    let release!: () => void;
-    const done = new Promise<void>((resolve) => (erased = resolve));
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const erasing = h.service.deps.db.sequelize.transaction(async (transaction) => {
-      await erasePhone(h.service.deps, transaction, merchant.id, recipient.phone, { source: 'api', evidence: { request: 'test' } });
-      erased();
-      await held; // erased, not yet committed: the thread's row is locked
-    });
-    await done;
+    const erasure = await eraseHeldOpen(recipient.phone);
     const body = `does it ship to Canada? ${recipient.phone.slice(-4)}`;
-    // The reply finds the thread by its phone, then waits on the erasure's lock.
     let answered = false;
     const reply = h.postInbound(merchant, recipient.phone, body).finally(() => (answered = true));
     await sleep(300);
     assert.equal(answered, false, 'the reply waits for the erasure to commit');
-    release();
-    await erasing;
+    await erasure.commit();
     assert.equal((await reply).status, 200);
     const stored = await h.service.deps.db.sequelize.query<{ conversationId: string; phone: string }>(
       `SELECT v.id AS "conversationId", v.phone FROM messages m JOIN conversations v ON v.id = m.conversation_id
