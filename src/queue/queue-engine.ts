@@ -261,9 +261,8 @@ function redisClasses(config: Extract<QueueBackendConfig, { kind: 'redis' }>): B
  * sessions only): every queue row is a copy of work our own tables hold with
  * full durability, and the reconciler re-enqueues whatever a crash takes back
  * (a timer or message still pending), while a job that runs twice finds its
- * work done (a stale timer, a message no longer pending). Waiting for the disk
- * at each of the several commits a job costs (add, claim, finish) was a third
- * of the embedded mode's end-to-end time.
+ * work done (a stale timer, a message no longer pending). A job costs several
+ * commits (add, claim, finish); none of them needs to wait for a flush.
  */
 export function postgresQueueConnection(config: Extract<QueueBackendConfig, { kind: 'postgres' }>) {
   return {
