@@ -9,8 +9,9 @@
  *
  * Warm-up: `--warmup` checkouts (default 1000) at `--rate`/s, not counted:
  * JIT, pools, prepared statements and caches fill in the first seconds; then
- * (Redis mode) the database is analysed, as autovacuum would have done for
- * any database in service, so prepared plans are made for tables with rows.
+ * the service's database (embedded too) is analysed, as autovacuum would have
+ * done for any database in service, so prepared plans are made for tables
+ * with rows.
  * Phase 1 (latency): `--count` checkouts open loop at `--rate`/s.
  * Phase 2 (end-to-end throughput): `--e2e-count` more checkouts (default
  * `--count`) pushed as fast as the service takes them (`--concurrency` in
@@ -303,9 +304,10 @@ async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latenc
       log(`[${mode}] warm-up: ${batches.warmup.length} checkouts at ${args.rate}/s (not counted)`);
       const warm = await runPhase(`${mode} warm-up`, service, watch, batches.warmup, (send, p) => openLoop(batches.warmup.length, args.rate, send, p), merchantId, { peak: null }, meter);
       result.warmup = { count: warm.ok, p50Ms: warm.ms.p50, p99Ms: warm.ms.p99 };
-      // A database in service is never a day old: statistics as autovacuum would have them, so the
+      // A database in service is never a minute old: statistics as autovacuum would have them, so the
       // plans the service prepares from here on are made for tables with rows, not for empty ones.
-      if (environment.env.DATABASE_URL) await analyze(environment.env.DATABASE_URL);
+      // The embedded database too: the phases come within its first minute, before autovacuum's first visit.
+      await analyze(environment.databaseUrl);
       await sleep(3000);
     }
     // As is first, then after a full GC, in the same order as after the settle: both figures compare like with like.

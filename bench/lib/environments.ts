@@ -9,9 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { embeddedDatabaseUrl } from '../../src/db/embedded-postgres.js';
 import { startPrivateRedis } from '../../test/support/private-redis.js';
 import { createTestDatabase } from '../../test/support/test-database.js';
 
@@ -24,6 +26,8 @@ export interface ModeEnvironment {
   describe: string;
   /** The service's database on the shared server; null when it runs its own PostgreSQL. */
   databaseName: string | null;
+  /** The service's database, for the bench's own statements (statistics after the warm-up). */
+  databaseUrl: string;
   cleanup(): Promise<void>;
 }
 
@@ -59,6 +63,17 @@ async function claimRedisDb(runId: string, forced: number | null, log: (line: st
   throw new Error(`no empty Redis DB among ${CANDIDATE_DBS.join(', ')} (other runs, or leftovers of killed ones); pass --redis-db N to take and flush one`);
 }
 
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 function secrets() {
   const adminToken = `bench-operator-${randomBytes(12).toString('hex')}`;
   return { adminToken, env: { ADMIN_TOKEN: adminToken, SECRETS_KEY: randomBytes(32).toString('base64') } };
@@ -85,6 +100,7 @@ export async function prepareMode(
       adminToken,
       env: { ...env, DATABASE_URL: database.url, REDIS_URL: redisUrl },
       databaseName: database.name,
+      databaseUrl: database.url,
       describe: `PostgreSQL database ${database.name} on the machine's server, BullMQ on a Redis of the bench's own at ${redisUrl}`,
       async cleanup() {
         await database.drop();
@@ -102,6 +118,7 @@ export async function prepareMode(
       adminToken,
       env: { ...env, DATABASE_URL: database.url, REDIS_URL: redisUrl },
       databaseName: database.name,
+      databaseUrl: database.url,
       describe: `PostgreSQL database ${database.name} on the machine's server, BullMQ on ${redisUrl}`,
       async cleanup() {
         await database.drop();
@@ -115,11 +132,14 @@ export async function prepareMode(
   const dataDir = await mkdtemp(join(tmpdir(), 'cartrescue-bench-'));
   // mkdtemp makes it 0700; as root, embedded-postgres runs initdb as a `postgres` user who must enter it.
   await chmod(dataDir, 0o755);
+  // The bench picks the embedded PostgreSQL's port, so it can reach the service's database too.
+  const port = await freeLoopbackPort();
   return {
     mode,
     adminToken,
-    env: { ...env, DATA_DIR: dataDir },
+    env: { ...env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(port) },
     databaseName: null,
+    databaseUrl: embeddedDatabaseUrl(port),
     describe: `embedded PostgreSQL in ${dataDir}, BullMQ on its PostgreSQL backend`,
     async cleanup() {
       // Normally the service stops its PostgreSQL; after a forced kill ours may still run.

