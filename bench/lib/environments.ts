@@ -9,12 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { embeddedDatabaseUrl } from '../../src/db/embedded-postgres.js';
 import { startPrivateRedis } from '../../test/support/private-redis.js';
+import { freePort } from '../../test/support/service-process.js';
 import { createTestDatabase } from '../../test/support/test-database.js';
 
 export type Mode = 'redis' | 'embedded';
@@ -61,17 +61,6 @@ async function claimRedisDb(runId: string, forced: number | null, log: (line: st
     if (claimed) return db;
   }
   throw new Error(`no empty Redis DB among ${CANDIDATE_DBS.join(', ')} (other runs, or leftovers of killed ones); pass --redis-db N to take and flush one`);
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function secrets() {
@@ -133,7 +122,7 @@ export async function prepareMode(
   // mkdtemp makes it 0700; as root, embedded-postgres runs initdb as a `postgres` user who must enter it.
   await chmod(dataDir, 0o755);
   // The bench picks the embedded PostgreSQL's port, so it can reach the service's database too.
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   return {
     mode,
     adminToken,
