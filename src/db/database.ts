@@ -23,6 +23,10 @@ export function applicationNameFor(role: 'all' | 'web' | 'worker' | 'migrate'): 
   return role === 'all' ? 'cartrescue' : `cartrescue-${role}`;
 }
 
+/** Every statement of ours, and every connection attempt, gives up after these. */
+export const STATEMENT_TIMEOUT_MS = 15_000;
+export const CONNECT_TIMEOUT_MS = 5_000;
+
 export function openDatabase(url: string, logger: Logger, options: { poolMax?: number; applicationName?: string } = {}): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
@@ -30,7 +34,7 @@ export function openDatabase(url: string, logger: Logger, options: { poolMax?: n
     // Formatting every statement for a log line nobody reads costs real CPU on the hot path.
     logging: logger.isLevelEnabled('trace') ? (sql) => logger.trace({ sql }, 'sql') : false,
     pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: 15_000 },
-    dialectOptions: { statement_timeout: 15_000, connectionTimeoutMillis: 5_000, application_name: options.applicationName ?? applicationNameFor('all') },
+    dialectOptions: { statement_timeout: STATEMENT_TIMEOUT_MS, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: options.applicationName ?? applicationNameFor('all') },
     // Transaction control and deferred writes ride along with the statements (see transaction-pipeline.ts).
     hooks: { afterConnect: (connection) => void installPipeline(connection as PgClientLike) },
   });

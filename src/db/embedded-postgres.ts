@@ -13,9 +13,9 @@ export interface EmbeddedDatabase {
 const DATABASE = 'cartrescue';
 const PASSWORD = 'cartrescue-local';
 
-/** The service's database on an embedded PostgreSQL listening on `port`. */
-export function embeddedDatabaseUrl(port: number): string {
-  return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+/** A database (by default the service's) on an embedded PostgreSQL listening on `port`. */
+export function embeddedDatabaseUrl(port: number, database = DATABASE): string {
+  return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`;
 }
 
 async function freePort(preferred: number | null): Promise<number> {
@@ -69,7 +69,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   }
   await server.start();
   const url = embeddedDatabaseUrl(port);
-  const client = new pg.Client({ connectionString: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres` });
+  const client = new pg.Client({ connectionString: embeddedDatabaseUrl(port, 'postgres') });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);

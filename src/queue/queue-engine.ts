@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Dispatch, Dispatcher } from '../conversations/deps.js';
+import { applicationNameFor, CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from '../db/database.js';
 import type { Metrics } from '../metrics.js';
 
 export type QueueBackendConfig =
@@ -271,9 +272,9 @@ export function postgresQueueConnection(config: Extract<QueueBackendConfig, { ki
     max: 5,
     // The queue's own tables are created in its schema on first use.
     migrate: true,
-    application_name: config.applicationName ?? 'cartrescue-queue',
-    connectionTimeoutMillis: 5_000,
-    options: '-c synchronous_commit=off -c statement_timeout=15000',
+    application_name: config.applicationName ?? `${applicationNameFor('all')}-queue`,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    options: `-c synchronous_commit=off -c statement_timeout=${STATEMENT_TIMEOUT_MS}`,
   };
 }
 
