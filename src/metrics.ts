@@ -4,8 +4,21 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  let backgroundPace: (() => number | null) | null = null;
   return {
     registry,
+    /** Where the pacing of background work is read from at each scrape (see `background-pacer.ts`). */
+    reportBackgroundPace(source: () => number | null) {
+      backgroundPace = source;
+    },
+    backgroundPace: new Gauge({
+      name: 'cartrescue_background_starts_per_second',
+      help: 'Batches of background work allowed to start per second while webhooks are being answered (+Inf: not paced)',
+      registers: [registry],
+      collect() {
+        this.set(backgroundPace?.() ?? Infinity);
+      },
+    }),
     webhooksReceived: new Counter({
       name: 'cartrescue_webhooks_received_total',
       help: 'Webhooks accepted, by platform and topic',

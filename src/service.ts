@@ -21,6 +21,7 @@ import { createConsoleProvider } from './integrations/console/console-provider.j
 import { createTwilioProvider } from './integrations/twilio/twilio-provider.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { createBackgroundPacer, webhookFirst } from './queue/background-pacer.js';
 import { createQueueEngine, type QueueBackendConfig } from './queue/queue-engine.js';
 import { SecretBox } from './security/secret-box.js';
 import { suppressionKey } from './security/suppression-key.js';
@@ -122,12 +123,21 @@ export async function startService(config: Config, options: ServiceOptions = {})
     sentRecords: sentRecorder(deps),
   };
   const runsWorkers = config.role !== 'web';
+  // Where one process answers webhooks and runs the workers, the workers' batches yield to the answers.
+  // Split roles are separate processes: there the operating system's priorities do it (a worker at a higher nice).
+  const pacer = config.role === 'all' ? webhookFirst(createBackgroundPacer()) : null;
+  if (pacer) metrics.reportBackgroundPace(() => pacer.state().perSecond);
   if (runsWorkers) {
     // Timers due together (a wave of abandoned carts) are fired a batch per transaction.
-    const timers = timerBatcher(deps, { maxBatch: TIMER_CONCURRENCY, maxInFlight: 2, lingerMs: BATCH_LINGER_MS });
+    const timers = timerBatcher(deps, { maxBatch: TIMER_CONCURRENCY, maxInFlight: 2, lingerMs: BATCH_LINGER_MS, ...(pacer ? { gate: pacer } : {}) });
     // So are outbox rows handed over together: one claim transaction per batch, then each to the provider.
     // A batch holds its slot while its provider calls run, so more may be in flight than for timers.
-    const outbox = outboxBatcher(deliveryDeps, { maxBatch: OUTBOX_CONCURRENCY, maxInFlight: 4, lingerMs: BATCH_LINGER_MS });
+    const outbox = outboxBatcher(deliveryDeps, {
+      maxBatch: OUTBOX_CONCURRENCY,
+      maxInFlight: 4,
+      lingerMs: BATCH_LINGER_MS,
+      ...(pacer ? { gate: pacer } : {}),
+    });
     queue.startWorkers(
       {
         timer: async (job) => {
@@ -144,7 +154,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
 
   // A send still `sending` after two provider timeouts belongs to a process that died mid-call.
   // Work due within the next two passes is put back; later work, by a later pass, at least a pass before it is due.
-  const reconcileOptions = { sendingStaleAfterMs: config.smsTimeoutMs * 2 + 5000, horizonMs: queueHorizonMs };
+  const reconcileOptions = {
+    sendingStaleAfterMs: config.smsTimeoutMs * 2 + 5000,
+    horizonMs: queueHorizonMs,
+    ...(pacer ? { beforeBatch: () => pacer.waitForStart() } : {}),
+  };
   const reconcileNow = () => reconcile(deps, reconcileOptions);
   // The reconciler re-enqueues for the workers, so it runs where they run.
   let reconciling: Promise<unknown> | null = null;
@@ -206,6 +220,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     queuePing: () => queue.ping(),
     isDraining: () => draining,
     healthOnly: config.role === 'worker',
+    webhookPacer: pacer,
   });
   const server: Server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@ import type { Transaction } from 'sequelize';
 import type { MerchantRow, MessageRow } from '../db/models/index.js';
 import { applyEvent } from './apply-event.js';
 import { lockConversationById } from './conversation-lock.js';
-import { jobBatcher, type JobBatcher } from './job-batcher.js';
+import { jobBatcher, type JobBatcher, type StartGate } from './job-batcher.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor } from './recipient-facts.js';
 import { deferIn } from '../db/sql.js';
@@ -118,7 +118,7 @@ export async function deliverMessages(deps: DeliveryDeps, messageIds: readonly s
 /** Outbox jobs that start together, gated a batch per transaction (see `jobBatcher`). */
 export function outboxBatcher(
   deps: DeliveryDeps,
-  options: { maxBatch: number; maxInFlight: number; lingerMs?: number },
+  options: { maxBatch: number; maxInFlight: number; lingerMs?: number; gate?: StartGate },
 ): JobBatcher<{ messageId: string }, DeliveryOutcome> {
   return jobBatcher<{ messageId: string }, DeliveryOutcome>(
     {

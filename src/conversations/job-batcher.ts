@@ -12,9 +12,17 @@ import type { Logger } from 'pino';
  * `lingerMs` lets a batch wait that long for company before it starts, so a
  * steady trickle of jobs is still handled a few at a time (a job's delay
  * grows by at most that much; a full batch starts at once).
+ *
+ * `gate`, when given, decides when each batch may start (see
+ * `background-pacer.ts`): a batch it holds back keeps gathering jobs.
  */
 export interface JobBatcher<Call, Outcome> {
   run(call: Call): Promise<Outcome>;
+}
+
+/** Says whether a batch may start now (0, and it is counted) or in how many ms to ask again. */
+export interface StartGate {
+  tryStart(): number;
 }
 
 export interface BatchHandlers<Call, Outcome> {
@@ -32,7 +40,7 @@ interface Waiting<Call, Outcome> {
 
 export function jobBatcher<Call, Outcome>(
   handlers: BatchHandlers<Call, Outcome>,
-  options: { maxBatch: number; maxInFlight: number; lingerMs?: number; logger: Logger; what: string },
+  options: { maxBatch: number; maxInFlight: number; lingerMs?: number; gate?: StartGate; logger: Logger; what: string },
 ): JobBatcher<Call, Outcome> {
   const waiting: Waiting<Call, Outcome>[] = [];
   let scheduled = false;
@@ -59,6 +67,12 @@ export function jobBatcher<Call, Outcome>(
     if (lingering) clearTimeout(lingering);
     lingering = null;
     while (waiting.length > 0 && inFlight < options.maxInFlight) {
+      const wait = options.gate?.tryStart() ?? 0;
+      if (wait > 0) {
+        scheduled = true;
+        lingering = setTimeout(drain, wait);
+        return;
+      }
       inFlight += 1;
       void runBatch(waiting.splice(0, options.maxBatch)).finally(() => {
         inFlight -= 1;

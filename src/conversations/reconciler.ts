@@ -21,6 +21,11 @@ export interface ReconcileOptions {
    * shopper each minute would cost the workers more than all their real work.
    */
   horizonMs: number;
+  /**
+   * Awaited before each batch is handed over: a large backlog is put back a
+   * step at a time, yielding to webhook answers (see `background-pacer.ts`).
+   */
+  beforeBatch?: () => Promise<void>;
 }
 
 /**
@@ -52,6 +57,7 @@ export async function reconcile(deps: ConversationDeps, options: ReconcileOption
       limit: batchSize,
     });
     if (rows.length === 0) break;
+    await options.beforeBatch?.();
     await deps.dispatcher.dispatch(
       rows.map((t): Dispatch => ({ queue: 'timers', timerId: t.id, revision: t.revision, dueAt: t.dueAt })),
     );
@@ -73,6 +79,7 @@ export async function reconcile(deps: ConversationDeps, options: ReconcileOption
       limit: batchSize,
     });
     if (rows.length === 0) break;
+    await options.beforeBatch?.();
     await deps.dispatcher.dispatch(
       rows.map((m): Dispatch => ({ queue: 'outbox', messageId: m.id, notBefore: m.sendAfter, attempt: m.attempts })),
     );

@@ -5,7 +5,7 @@ import { applyEvent } from './apply-event.js';
 import type { ConversationDeps } from './deps.js';
 import { factsFor } from './recipient-facts.js';
 import { CART_FACTS_COLUMNS, lockConversationsOf, onePerConversation, TIMER_COLUMNS, type CartFacts, type TimerData } from './rows.js';
-import { jobBatcher, type JobBatcher } from './job-batcher.js';
+import { jobBatcher, type JobBatcher, type StartGate } from './job-batcher.js';
 import { inTransaction } from './transactions.js';
 
 export type TimerOutcome = 'fired' | 'stale' | 'early' | 'missing';
@@ -171,7 +171,7 @@ function whyNotFired(current: Pick<TimerData, 'status' | 'revision'> | null, rev
 /** Timer jobs that start together, fired a batch per transaction (see `jobBatcher`). */
 export function timerBatcher(
   deps: ConversationDeps,
-  options: { maxBatch: number; maxInFlight: number; lingerMs?: number },
+  options: { maxBatch: number; maxInFlight: number; lingerMs?: number; gate?: StartGate },
 ): JobBatcher<TimerCall, TimerOutcome> {
   return jobBatcher<TimerCall, TimerOutcome>(
     { many: (calls) => fireTimers(deps, calls), one: (call) => fireTimer(deps, call.timerId, call.revision), missing: 'missing' },

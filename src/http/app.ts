@@ -12,6 +12,7 @@ import { merchantRoutes } from './routes/merchants.js';
 import { shopifyWebhookRoutes } from './routes/shopify-webhook.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhook.js';
 import { findMerchantByApiKey } from '../merchants/merchant-service.js';
+import type { WebhookFirst } from '../queue/background-pacer.js';
 
 export interface AppDeps extends ConversationDeps {
   secrets: SecretBox;
@@ -22,18 +23,27 @@ export interface AppDeps extends ConversationDeps {
   isDraining(): boolean;
   /** A worker process answers health and metrics only. */
   healthOnly?: boolean;
+  /** Told of every webhook and its answer time, where the workers share this process (see `background-pacer.ts`). */
+  webhookPacer?: Pick<WebhookFirst, 'webhookStarted' | 'webhookFinished'> | null;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  const pacer = deps.webhookPacer ?? null;
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
+    const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
     res.on('finish', () => {
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      deps.metrics.httpDuration.observe({ route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+      deps.metrics.httpDuration.observe({ route, status: String(res.statusCode) }, elapsedMs() / 1000);
     });
+    if (pacer && req.path.startsWith('/webhooks/')) {
+      pacer.webhookStarted();
+      // 'close' comes after 'finish', and alone when the caller hung up first: either way, once.
+      res.once('close', () => pacer.webhookFinished(elapsedMs()));
+    }
     next();
   });
   app.use(healthRoutes({ sequelize: deps.db.sequelize, queuePing: deps.queuePing, registry: deps.metrics.registry, isDraining: deps.isDraining }));

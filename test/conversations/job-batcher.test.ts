@@ -81,4 +81,30 @@ describe('jobBatcher', () => {
     assert.deepEqual(r.batches, []);
     assert.deepEqual(r.alone, [7]);
   });
+
+  it('a batch the gate holds back starts when the gate allows it, with the jobs that came meanwhile', async () => {
+    const r = recording();
+    let openAt = Date.now() + 60;
+    const asked: number[] = [];
+    const gate = {
+      tryStart() {
+        asked.push(Date.now());
+        return Math.max(0, openAt - Date.now());
+      },
+    };
+    const batcher = jobBatcher(r.handlers, { maxBatch: 10, maxInFlight: 2, gate, logger, what: 'test jobs' });
+    const started = Date.now();
+    const first = [batcher.run({ n: 1 }), batcher.run({ n: 2 })];
+    await sleep(20);
+    assert.deepEqual(r.batches, [], 'nothing runs while the gate is shut');
+    const later = [batcher.run({ n: 3 })];
+    assert.deepEqual(await Promise.all([...first, ...later]), [2, 4, 6]);
+    assert.ok(Date.now() - started >= 55, 'the batch waited for the gate');
+    assert.deepEqual(r.batches, [[1, 2, 3]], 'the jobs that came while it waited went with it');
+    // An open gate is asked once per batch and holds nothing back.
+    openAt = 0;
+    asked.length = 0;
+    assert.deepEqual(await Promise.all([batcher.run({ n: 4 }), batcher.run({ n: 5 })]), [8, 10]);
+    assert.equal(asked.length, 1);
+  });
 });

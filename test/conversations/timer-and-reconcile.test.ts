@@ -136,6 +136,28 @@ describe('timers fire only when current and due; the reconciler never resends an
     await deferredFar.update({ status: 'cancelled' });
   });
 
+  test('the reconciler hands a backlog over a batch at a time, each after its pacing step', async () => {
+    const rows = [await pendingAbandonTimer(), await pendingAbandonTimer(), await pendingAbandonTimer()];
+    for (const row of rows) await row.timer.update({ dueAt: new Date(Date.now() + 60_000) });
+    const steps: string[] = [];
+    const recording = {
+      ...h.service.deps,
+      dispatcher: { dispatch: async (jobs: unknown[]) => void steps.push(`dispatch ${jobs.length}`) },
+    };
+    await reconcile(recording, {
+      sendingStaleAfterMs: 60_000,
+      horizonMs: 120_000,
+      batchSize: 1,
+      beforeBatch: async () => {
+        steps.push('pace');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      },
+    });
+    assert.ok(steps.length >= 2 * rows.length, `one step per pending row at least: ${steps.join(', ')}`);
+    steps.forEach((step, index) => assert.equal(step, index % 2 === 0 ? 'pace' : 'dispatch 1', `step ${index}: ${steps.join(', ')}`));
+    for (const row of rows) await row.timer.update({ status: 'cancelled' });
+  });
+
   test('the reconciler re-enqueues pending timers; firing still happens once', async () => {
     const { timer, recipient } = await pendingAbandonTimer();
     // As a reschedule does: a new due time is a new revision, so the old job (an hour away) is ignored when it runs.

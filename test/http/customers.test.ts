@@ -214,11 +214,11 @@ describe('customers API: export and erasure', { concurrency: true }, () => {
     await h.service.sealLedgerNow();
     const verdict = await verifyLedger(h.service.deps, merchant.id);
     assert.equal(verdict.ok, true, 'the chain is intact');
-    assert.equal(verdict.pending, 0);
     const chainAfter = await chainRows();
     assert.deepEqual(chainAfter.slice(0, chainBefore.length), chainBefore, 'the erasure left the sealed links as they were');
-    const erasedLink = chainAfter.find((link) => link.eventId === ledger[2]?.id);
-    assert.ok(erasedLink, 'the erased entry is sealed into the chain');
+    // This shopper's entries are all sealed (the other tests of this file, running alongside, may add entries of their own after the pass).
+    const sealed = new Set(chainAfter.map((link) => String(link.eventId)));
+    assert.deepEqual(ledger.filter((entry) => !sealed.has(String(entry.id))), [], 'every entry of the shopper, the erasure too, is sealed into the chain');
   });
 
   test('erasure is idempotent: the second call answers 200 already_erased and writes nothing', async () => {

@@ -65,4 +65,24 @@ describe('health, readiness and metrics over HTTP', () => {
     const text = await (await fetch(`${h.service.url}/metrics`)).text();
     assert.match(text, /^cartrescue_webhooks_received_total\{platform="shopify",topic="checkouts\/create"\} 1$/m);
   });
+
+  test('webhooks being answered pace the background work: cartrescue_background_starts_per_second is finite, then +Inf once they stop', async () => {
+    const pace = async () => {
+      const text = await (await fetch(`${h.service.url}/metrics`)).text();
+      const line = /^cartrescue_background_starts_per_second (\S+)$/m.exec(text);
+      assert.ok(line, 'the gauge is exported');
+      return line[1] === '+Inf' ? Infinity : Number(line[1]);
+    };
+    const merchant = await h.createMerchant();
+    // A quiet spell first (pacing stops a second after the last webhook).
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.equal(await pace(), Infinity, 'with no webhooks lately nothing is paced');
+    const accepted = await h.postCheckout(merchant, checkoutFor(reachableRecipient()));
+    assert.equal(accepted.status, 200);
+    const paced = await pace();
+    assert.ok(Number.isFinite(paced) && paced > 0, `right after a webhook the background is paced, got ${paced}`);
+    // Health checks and scrapes are not webhooks: they keep nothing paced.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.equal(await pace(), Infinity);
+  });
 });
