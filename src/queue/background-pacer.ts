@@ -17,7 +17,8 @@
  * which webhooks were answered slower than the target halves the rate; each
  * window within it raises the rate a little. The rate never drops below a
  * floor, so background work is slowed, never starved. With no webhooks
- * being answered there is no pacing at all, and the rate climbs back fast.
+ * being answered there is no pacing at all; when they come again, pacing
+ * resumes from a moderate rate and climbs fast while the answers stay fast.
  *
  * Pure logic: time comes in as an argument, from a monotonic clock.
  */
@@ -30,8 +31,14 @@ export interface PacerSettings {
   minPerSecond: number;
   /** The highest rate: at this rate pacing no longer holds anything back. */
   maxPerSecond: number;
-  /** The rate when the process starts; after a quiet spell, the last rate, doubled for each second of quiet. */
+  /** The rate when the process starts. */
   initialPerSecond: number;
+  /**
+   * After a quiet spell, pacing resumes from the last rate, doubled for each
+   * second of quiet, but no higher than this: the background had the machine
+   * to itself, and a burst of webhooks would otherwise meet it at full speed.
+   */
+  resumeMaxPerSecond: number;
   /** Starts per second added after each window within the target (and the rate grows by a quarter when well within it). */
   increasePerWindow: number;
   /** Webhooks in flight beyond this count as slow at once, before their answers are known. */
@@ -46,6 +53,7 @@ export const DEFAULT_PACER_SETTINGS: PacerSettings = {
   minPerSecond: 2,
   maxPerSecond: 400,
   initialPerSecond: 10,
+  resumeMaxPerSecond: 20,
   increasePerWindow: 0.5,
   maxWebhooksInFlight: 8,
   quietMs: 1000,
@@ -103,8 +111,10 @@ export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SE
   function webhookSeen(now: number): void {
     if (!pacing(now)) {
       // After a quiet spell: the last rate, recovering for each second the background had the machine.
-      const quietSeconds = lastWebhookAt === null ? 0 : (now - lastWebhookAt - settings.quietMs) / 1000;
-      rate = Math.min(settings.maxPerSecond, rate * 2 ** Math.max(0, quietSeconds));
+      if (lastWebhookAt !== null) {
+        const quietSeconds = Math.max(0, now - lastWebhookAt - settings.quietMs) / 1000;
+        rate = Math.min(settings.resumeMaxPerSecond, rate * 2 ** quietSeconds);
+      }
       credit = 1;
       creditAt = now;
       answers = [];

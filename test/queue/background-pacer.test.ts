@@ -84,6 +84,16 @@ describe('background pacer: webhooks first', () => {
     assert.equal(pacer.state(lastAnswer + settings.quietMs + 2000).perSecond, 8);
   });
 
+  it('after a long quiet spell pacing resumes no faster than its resume ceiling, then climbs while answers are fast', () => {
+    const pacer = createBackgroundPacer(settings);
+    traffic(pacer, 0, 3000, 2);
+    assert.equal(pacer.state(3000).perSecond, settings.maxPerSecond);
+    pacer.webhookStarted(60_000);
+    assert.equal(pacer.state(60_000).perSecond, settings.resumeMaxPerSecond, 'a burst after a quiet minute meets a moderate pace');
+    traffic(pacer, 60_000, 62_000, 2);
+    assert.equal(pacer.state(62_000).perSecond, settings.maxPerSecond);
+  });
+
   it('a webhook still in flight keeps the pacing on, however long it takes', () => {
     const pacer = createBackgroundPacer(settings);
     pacer.webhookStarted(0);
