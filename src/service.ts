@@ -99,7 +99,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
       };
   // The queue holds work due within the next two reconcile passes; later work waits in the database.
   const queueHorizonMs = 2 * config.reconcileIntervalMs;
-  const queue = createQueueEngine(queueConfig, { logger, clock, metrics }, { horizonMs: queueHorizonMs });
+  // Where one process answers webhooks and runs the workers, the workers' batches yield to the answers.
+  // Split roles are separate processes: there the operating system's priorities do it (a worker at a higher nice).
+  const pacer = config.role === 'all' ? webhookFirst(createBackgroundPacer()) : null;
+  if (pacer) metrics.reportBackgroundPace(() => pacer.state().perSecond);
+  const queue = createQueueEngine(
+    queueConfig,
+    { logger, clock, metrics, ...(pacer ? { onJobLag: (lagMs: number) => pacer.backgroundLag(lagMs) } : {}) },
+    { horizonMs: queueHorizonMs },
+  );
   await queue.ready();
 
   const provider =
@@ -123,10 +131,6 @@ export async function startService(config: Config, options: ServiceOptions = {})
     sentRecords: sentRecorder(deps),
   };
   const runsWorkers = config.role !== 'web';
-  // Where one process answers webhooks and runs the workers, the workers' batches yield to the answers.
-  // Split roles are separate processes: there the operating system's priorities do it (a worker at a higher nice).
-  const pacer = config.role === 'all' ? webhookFirst(createBackgroundPacer()) : null;
-  if (pacer) metrics.reportBackgroundPace(() => pacer.state().perSecond);
   if (runsWorkers) {
     // Timers due together (a wave of abandoned carts) are fired a batch per transaction.
     const timers = timerBatcher(deps, { maxBatch: TIMER_CONCURRENCY, maxInFlight: 2, lingerMs: BATCH_LINGER_MS, ...(pacer ? { gate: pacer } : {}) });

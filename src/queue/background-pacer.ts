@@ -19,6 +19,9 @@
  * floor, so background work is slowed, never starved. With no webhooks
  * being answered there is no pacing at all; when they come again, pacing
  * resumes from a moderate rate and climbs fast while the answers stay fast.
+ * Nor is there pacing once background work runs more than a minute late:
+ * a burst is absorbed by texts going out a little later, but a load the
+ * machine cannot carry for long must not leave the texts ever further behind.
  *
  * Pure logic: time comes in as an argument, from a monotonic clock.
  */
@@ -45,6 +48,13 @@ export interface PacerSettings {
   maxWebhooksInFlight: number;
   /** Pacing stops this long after the last webhook was answered. */
   quietMs: number;
+  /**
+   * How late background work may run for the answers' sake. Past it, pacing
+   * stops until the lateness is back under half of it: under a sustained
+   * load the machine cannot carry, texts would otherwise fall ever further
+   * behind, while answers a little slower still reach the platform in time.
+   */
+  maxLagMs: number;
 }
 
 export const DEFAULT_PACER_SETTINGS: PacerSettings = {
@@ -57,12 +67,15 @@ export const DEFAULT_PACER_SETTINGS: PacerSettings = {
   increasePerWindow: 0.5,
   maxWebhooksInFlight: 8,
   quietMs: 1000,
+  maxLagMs: 60_000,
 };
 
 export interface PacerState {
-  /** Starts allowed per second now; null when nothing is paced (no webhooks lately). */
+  /** Starts allowed per second now; null when nothing is paced (no webhooks lately, or the background too late). */
   perSecond: number | null;
   webhooksInFlight: number;
+  /** The background runs later than `maxLagMs` (until back under half of it): not paced. */
+  behind: boolean;
 }
 
 export interface BackgroundPacer {
@@ -70,6 +83,8 @@ export interface BackgroundPacer {
   webhookStarted(now: number): void;
   /** A webhook was answered (or its connection closed) after `ms`. */
   webhookFinished(now: number, ms: number): void;
+  /** A job of the background started `lagMs` after it was due. */
+  backgroundLag(lagMs: number): void;
   /** 0: a unit of background work may start now, and is counted; otherwise how many ms to wait before asking again. */
   tryStart(now: number): number;
   state(now: number): PacerState;
@@ -84,8 +99,10 @@ export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SE
   let lastWebhookAt: number | null = null;
   let credit = 1;
   let creditAt = 0;
+  let behind = false;
 
-  const pacing = (now: number) => inFlight > 0 || (lastWebhookAt !== null && now - lastWebhookAt < settings.quietMs);
+  const webhooksComing = (now: number) => inFlight > 0 || (lastWebhookAt !== null && now - lastWebhookAt < settings.quietMs);
+  const pacing = (now: number) => !behind && webhooksComing(now);
 
   function judge(window: number[]): void {
     const sorted = [...window].sort((a, b) => a - b);
@@ -109,7 +126,7 @@ export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SE
   }
 
   function webhookSeen(now: number): void {
-    if (!pacing(now)) {
+    if (!webhooksComing(now)) {
       // After a quiet spell: the last rate, recovering for each second the background had the machine.
       if (lastWebhookAt !== null) {
         const quietSeconds = Math.max(0, now - lastWebhookAt - settings.quietMs) / 1000;
@@ -128,6 +145,10 @@ export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SE
       advance(now);
       webhookSeen(now);
       inFlight += 1;
+    },
+    backgroundLag(lagMs) {
+      if (lagMs > settings.maxLagMs) behind = true;
+      else if (lagMs < settings.maxLagMs / 2) behind = false;
     },
     webhookFinished(now, ms) {
       advance(now);
@@ -148,7 +169,7 @@ export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SE
     },
     state(now) {
       advance(now);
-      return { perSecond: pacing(now) ? rate : null, webhooksInFlight: inFlight };
+      return { perSecond: pacing(now) ? rate : null, webhooksInFlight: inFlight, behind };
     },
   };
 }
@@ -157,6 +178,7 @@ export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SE
 export interface WebhookFirst {
   webhookStarted(): void;
   webhookFinished(ms: number): void;
+  backgroundLag(lagMs: number): void;
   /** 0 when a unit of background work may start now (it is counted), else ms to wait. */
   tryStart(): number;
   /** Resolves once a unit of background work may start (and counts it). */
@@ -169,6 +191,7 @@ export function webhookFirst(pacer: BackgroundPacer, now: () => number = () => p
   return {
     webhookStarted: () => pacer.webhookStarted(now()),
     webhookFinished: (ms) => pacer.webhookFinished(now(), ms),
+    backgroundLag: (lagMs) => pacer.backgroundLag(lagMs),
     tryStart,
     async waitForStart() {
       for (let wait = tryStart(); wait > 0; wait = tryStart()) await new Promise((resolve) => setTimeout(resolve, wait));

@@ -78,7 +78,13 @@ const JOB_DEFAULTS = {
  */
 export function createQueueEngine(
   config: QueueBackendConfig,
-  deps: { logger: Logger; clock: Clock; metrics: Metrics },
+  deps: {
+    logger: Logger;
+    clock: Clock;
+    metrics: Metrics;
+    /** Told how late each job starts (see `background-pacer.ts`). */
+    onJobLag?: (lagMs: number) => void;
+  },
   options: {
     /**
      * Jobs due later than this are not handed to the queue: the database keeps
@@ -132,7 +138,9 @@ export function createQueueEngine(
 
   function lagOf(job: Job, queue: string): void {
     const due = job.timestamp + (job.opts.delay ?? 0);
-    metrics.queueLag.observe({ queue }, Math.max(0, clock.now().getTime() - due) / 1000);
+    const lagMs = Math.max(0, clock.now().getTime() - due);
+    metrics.queueLag.observe({ queue }, lagMs / 1000);
+    deps.onJobLag?.(lagMs);
   }
 
   return {

@@ -94,6 +94,22 @@ describe('background pacer: webhooks first', () => {
     assert.equal(pacer.state(62_000).perSecond, settings.maxPerSecond);
   });
 
+  it('stops pacing while background work runs later than its limit, and paces again once it is back under half of it', () => {
+    const pacer = createBackgroundPacer(settings);
+    traffic(pacer, 0, 1000, 40);
+    assert.equal(pacer.state(1000).perSecond, settings.minPerSecond);
+    pacer.backgroundLag(settings.maxLagMs + 1);
+    assert.equal(pacer.state(1000).behind, true);
+    assert.equal(pacer.state(1000).perSecond, null, 'texts a minute late: the answers take their share of the wait');
+    assert.equal(startsGranted(pacer, 1000, 1050), 50, 'nothing held back while behind, webhooks or not');
+    pacer.backgroundLag(settings.maxLagMs * 0.75);
+    assert.equal(pacer.state(1050).behind, true, 'between half the limit and the limit it stays as it was');
+    pacer.backgroundLag(settings.maxLagMs / 2 - 1);
+    traffic(pacer, 1050, 1200, 40);
+    assert.equal(pacer.state(1200).behind, false);
+    assert.equal(pacer.state(1200).perSecond, settings.minPerSecond, 'caught up: paced again');
+  });
+
   it('a webhook still in flight keeps the pacing on, however long it takes', () => {
     const pacer = createBackgroundPacer(settings);
     pacer.webhookStarted(0);
