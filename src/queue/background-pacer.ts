@@ -11,10 +11,6 @@
  * factor of ten (measured at 200/s on two cores: a median answer of 100 ms
  * and more, against 10 ms with the background paced, for as many texts sent).
  *
- * The target is a 95th percentile of 30 ms per window: with 15 ms the
- * answers were faster still, but at 100/s the texts fell behind a machine
- * that keeps up with them unpaced; at 30 ms they keep up.
- *
  * So each unit of background work (a batch of timers or sends, a reconcile
  * step) asks for a start. Starts are spread at a rate that follows the
  * answers, as a congestion window follows a network: each window of time in
@@ -26,6 +22,10 @@
  * Nor is there pacing once background work runs more than a minute late:
  * a burst is absorbed by texts going out a little later, but a load the
  * machine cannot carry for long must not leave the texts ever further behind.
+ *
+ * The target is a 95th percentile of 30 ms per window: with 15 ms the
+ * answers were faster still, but at 100/s the texts fell behind a machine
+ * that keeps up with them unpaced; at 30 ms they keep up.
  *
  * Pure logic: time comes in as an argument, from a monotonic clock.
  */
