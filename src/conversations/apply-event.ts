@@ -8,6 +8,7 @@ import type { LockedConversation } from './conversation-lock.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
 import { writeBatch, type WriteBatch } from '../db/write-batch.js';
 import { appendConsent, type ConsentRecord } from './consent-ledger.js';
+import { answersTheShopper } from './dispatch-priority.js';
 import { disclosureFor, messageBody } from './message-body.js';
 import { followConsentChange } from './suppressions.js';
 import {
@@ -286,7 +287,7 @@ async function applyEffect(
           segments: rendered.segments,
         },
       );
-      dispatches.push({ queue: 'outbox', messageId, notBefore: null, attempt: 0 });
+      dispatches.push({ queue: 'outbox', messageId, notBefore: null, attempt: 0, answer: answersTheShopper(effect.kind) });
       return;
     }
     case 'record_consent': {

@@ -9,6 +9,7 @@ import { factsFor } from './recipient-facts.js';
 import { deferIn } from '../db/sql.js';
 import { execute, lockConversationsOf, onePerConversation, type MessageData } from './rows.js';
 import { gateInput, loadManyForDelivery, storedDecision } from './send-facts.js';
+import { answersTheShopper } from './dispatch-priority.js';
 import { sendGate } from './send-gate.js';
 import type { SentRecord } from './sent-records.js';
 import { inTransaction } from './transactions.js';
@@ -92,7 +93,13 @@ export async function deliverMessages(deps: DeliveryDeps, messageIds: readonly s
           break;
         case 'defer':
           changes.push({ id: message.id, status: 'deferred', statusReason: verdict.rule, sendAfter: verdict.until, decision });
-          dispatches.push({ queue: 'outbox', messageId: message.id, notBefore: verdict.until, attempt: message.attempts + 1 });
+          dispatches.push({
+            queue: 'outbox',
+            messageId: message.id,
+            notBefore: verdict.until,
+            attempt: message.attempts + 1,
+            answer: answersTheShopper(message.kind),
+          });
           deps.metrics.messages.inc({ outcome: 'deferred', kind: message.kind });
           deps.logger.info({ ...log, until: verdict.until, rule: verdict.rule, rules }, 'message deferred by the send gate');
           outcomes[index] = 'deferred';

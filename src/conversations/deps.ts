@@ -8,7 +8,14 @@ import type { MerchantLookup } from './merchant-cache.js';
 /** A job to hand to the execution engine once the transaction that made it has committed. */
 export type Dispatch =
   | { queue: 'timers'; timerId: string; revision: number; dueAt: Date }
-  | { queue: 'outbox'; messageId: string; notBefore: Date | null; attempt: number };
+  | {
+      queue: 'outbox';
+      messageId: string;
+      notBefore: Date | null;
+      attempt: number;
+      /** It answers the shopper: queued ahead of campaign texts (see `dispatch-priority.ts`). */
+      answer: boolean;
+    };
 
 /**
  * The execution engine as the conversation layer sees it. Enqueuing is

@@ -1,6 +1,7 @@
 import { Op } from 'sequelize';
 import type { MessageRow, TimerRow } from '../db/models/index.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
+import { answersTheShopper } from './dispatch-priority.js';
 
 export interface ReconcileReport {
   timers: number;
@@ -81,7 +82,7 @@ export async function reconcile(deps: ConversationDeps, options: ReconcileOption
     if (rows.length === 0) break;
     await options.beforeBatch?.();
     await deps.dispatcher.dispatch(
-      rows.map((m): Dispatch => ({ queue: 'outbox', messageId: m.id, notBefore: m.sendAfter, attempt: m.attempts })),
+      rows.map((m): Dispatch => ({ queue: 'outbox', messageId: m.id, notBefore: m.sendAfter, attempt: m.attempts, answer: answersTheShopper(m.kind) })),
     );
     messages += rows.length;
     lastMessageId = rows[rows.length - 1]!.id;

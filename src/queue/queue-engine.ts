@@ -64,6 +64,13 @@ export function jobIdFor(dispatch: Dispatch): string {
   return `msg-${dispatch.messageId}-${notBefore}`;
 }
 
+/**
+ * Campaign texts (opt-in requests, reminders) carry a priority; answers to
+ * the shopper carry none, and BullMQ takes jobs without a priority before any
+ * with one: an answer never waits behind a backlog of campaign texts.
+ */
+const CAMPAIGN_PRIORITY = 1;
+
 const JOB_DEFAULTS = {
   removeOnComplete: true,
   removeOnFail: true,
@@ -130,7 +137,13 @@ export function createQueueEngine(
           name: 'deliver',
           data: { messageId: job.messageId } satisfies OutboxJob,
           // Delivery is at most once: a failed attempt is never retried by the queue.
-          opts: { ...JOB_DEFAULTS, attempts: 1, jobId: jobIdFor(job), delay: Math.max(0, (job.notBefore?.getTime() ?? now) - now) },
+          opts: {
+            ...JOB_DEFAULTS,
+            attempts: 1,
+            jobId: jobIdFor(job),
+            delay: Math.max(0, (job.notBefore?.getTime() ?? now) - now),
+            ...(job.answer ? {} : { priority: CAMPAIGN_PRIORITY }),
+          },
         })),
       ),
     ]);

@@ -28,7 +28,7 @@ describe('inTransaction hands jobs to the queue after the commit', () => {
     return { deps, handed, release };
   }
 
-  const job: Dispatch = { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-0000000000f1', notBefore: null, attempt: 0 };
+  const job: Dispatch = { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-0000000000f1', notBefore: null, attempt: 0, answer: false };
   const outcome = (promise: Promise<unknown>) => Promise.race([promise.then(() => 'returned'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 300))]);
 
   it('answerFirst returns once committed, while the hand-over to the queue goes on', async () => {

@@ -36,19 +36,20 @@ describe('handing jobs to the queue', () => {
     assert.deepEqual(data, { timerId: timer.timerId, revision: 3, dueAt: dueAt.toISOString() });
   });
 
-  it('several jobs at once land together, each once, in their own queues', async () => {
+  it('several jobs at once land together, each once, in their own queues; answers to the shopper ahead of campaign texts', async () => {
     const soon = new Date(Date.now() + 30_000);
     const jobs = [
-      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-0000000000b1', notBefore: null, attempt: 0 },
-      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-0000000000b2', notBefore: null, attempt: 0 },
-      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-0000000000b3', notBefore: soon, attempt: 1 },
+      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-0000000000b1', notBefore: null, attempt: 0, answer: true },
+      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-0000000000b2', notBefore: null, attempt: 0, answer: false },
+      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-0000000000b3', notBefore: soon, attempt: 1, answer: false },
       { queue: 'timers', timerId: '0190a7e2-0000-7000-8000-0000000000b4', revision: 1, dueAt: soon },
     ] as const;
     await engine.dispatch([...jobs]);
     await engine.dispatch([...jobs]);
     const client = redis.client();
-    const waiting = await client.lrange(keys('outbox', 'wait'), 0, -1);
-    assert.deepEqual([...waiting].sort(), ['msg-0190a7e2-0000-7000-8000-0000000000b1-0', 'msg-0190a7e2-0000-7000-8000-0000000000b2-0']);
+    // No priority: the plain waiting list, which workers take first; campaign texts wait in the prioritized set.
+    assert.deepEqual(await client.lrange(keys('outbox', 'wait'), 0, -1), ['msg-0190a7e2-0000-7000-8000-0000000000b1-0']);
+    assert.deepEqual(await client.zrange(keys('outbox', 'prioritized'), '0', '-1'), ['msg-0190a7e2-0000-7000-8000-0000000000b2-0']);
     assert.deepEqual(await client.zrange(keys('outbox', 'delayed'), '0', '-1'), [`msg-0190a7e2-0000-7000-8000-0000000000b3-${soon.getTime()}`]);
     assert.ok((await client.zrange(keys('timers', 'delayed'), '0', '-1')).includes('timer-0190a7e2-0000-7000-8000-0000000000b4-r1'));
   });

@@ -31,9 +31,9 @@ describe('the queue holds near-term work only', () => {
     await engine.dispatch([
       { queue: 'timers', timerId: '0190a7e2-0000-7000-8000-00000000000a', revision: 1, dueAt: inMs(30_000) },
       { queue: 'timers', timerId: '0190a7e2-0000-7000-8000-00000000000b', revision: 1, dueAt: inMs(86_400_000) },
-      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-00000000000c', notBefore: inMs(45_000), attempt: 1 },
-      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-00000000000d', notBefore: inMs(11 * 3_600_000), attempt: 1 },
-      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-00000000000e', notBefore: null, attempt: 0 },
+      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-00000000000c', notBefore: inMs(45_000), attempt: 1, answer: false },
+      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-00000000000d', notBefore: inMs(11 * 3_600_000), attempt: 1, answer: false },
+      { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-00000000000e', notBefore: null, attempt: 0, answer: true },
     ]);
     const client = redis.client();
     const delayedTimers = await client.zrange('horizon-test:cartrescue-timers:delayed', '0', '-1');

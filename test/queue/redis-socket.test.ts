@@ -46,7 +46,7 @@ it('runs timer and outbox jobs through a Redis reached by its Unix socket, in th
   const dueAt = new Date(Date.now() + 200);
   await engine.dispatch([
     { queue: 'timers', timerId: '0190a7e2-0000-7000-8000-000000000001', revision: 2, dueAt },
-    { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-000000000002', notBefore: null, attempt: 0 },
+    { queue: 'outbox', messageId: '0190a7e2-0000-7000-8000-000000000002', notBefore: null, attempt: 0, answer: false },
   ]);
   await eventually(async () => seen.timers.length === 1 && seen.outbox.length === 1, 10_000, 'both jobs handled');
   assert.equal(seen.timers[0]?.timerId, '0190a7e2-0000-7000-8000-000000000001');
