@@ -8,7 +8,7 @@ import type { LockedConversation } from './conversation-lock.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
 import { writeBatch, type WriteBatch } from '../db/write-batch.js';
 import { appendConsent, type ConsentRecord } from './consent-ledger.js';
-import { answersTheShopper } from './dispatch-priority.js';
+import { answersTheShopper } from './answer-kinds.js';
 import { disclosureFor, messageBody } from './message-body.js';
 import { followConsentChange } from './suppressions.js';
 import {

@@ -9,7 +9,7 @@ import { factsFor } from './recipient-facts.js';
 import { deferIn } from '../db/sql.js';
 import { execute, lockConversationsOf, onePerConversation, type MessageData } from './rows.js';
 import { gateInput, loadManyForDelivery, storedDecision } from './send-facts.js';
-import { answersTheShopper } from './dispatch-priority.js';
+import { answersTheShopper } from './answer-kinds.js';
 import { sendGate } from './send-gate.js';
 import type { SentRecord } from './sent-records.js';
 import { inTransaction } from './transactions.js';

@@ -13,7 +13,7 @@ export type Dispatch =
       messageId: string;
       notBefore: Date | null;
       attempt: number;
-      /** It answers the shopper: queued ahead of campaign texts (see `dispatch-priority.ts`). */
+      /** It answers the shopper: queued ahead of campaign texts (see `answer-kinds.ts`). */
       answer: boolean;
     };
 

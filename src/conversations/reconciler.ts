@@ -1,7 +1,7 @@
 import { Op } from 'sequelize';
 import type { MessageRow, TimerRow } from '../db/models/index.js';
 import type { ConversationDeps, Dispatch } from './deps.js';
-import { answersTheShopper } from './dispatch-priority.js';
+import { answersTheShopper } from './answer-kinds.js';
 
 export interface ReconcileReport {
   timers: number;

@@ -2,15 +2,13 @@ import { canReceiveMarketing, isSuppressed, type ConsentStatus } from '../compli
 import type { SendingWindow } from '../compliance/quiet-hours.js';
 import { POLICY, RULESET_VERSION } from '../compliance/rules/rule-table.js';
 import { decideSend, type Candidate, type DecisionRule, type SendDecision } from '../compliance/send-decision.js';
-import type { MessageKind } from '../db/models/message.js';
 import { publicShortenerLinks } from '../templates/content-policy.js';
 import type { ComplianceProfile } from '../merchants/merchant-settings.js';
+import { answersTheShopper } from './answer-kinds.js';
 import type { MessageData } from './rows.js';
 
 const REMINDER_STATES = new Set(['sequencing', 'completed']);
 
-/** Answers to the shopper's own keyword: not marketing, so no hour and no cap holds them. */
-const TRANSACTIONAL_KINDS: ReadonlySet<MessageKind> = new Set(['stop_confirmation', 'help', 'start_confirmation']);
 
 
 /**
@@ -58,7 +56,7 @@ export function sendGate(input: GateInput): GateVerdict {
   if (isSuppressed(consent)) {
     return refuse('opted_out', { ...POLICY.optedOut, reason: `the shopper opted out (consent ${consent}); a ${message.kind} is not sent` });
   }
-  if (TRANSACTIONAL_KINDS.has(message.kind)) return transactional(input);
+  if (answersTheShopper(message.kind)) return transactional(input);
   if (message.kind === 'reminder' && !canReceiveMarketing(consent)) {
     return refuse('consent_not_confirmed', { ...POLICY.consentRequired, reason: `consent is ${consent}, not confirmed` });
   }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { answersTheShopper } from '../../src/conversations/dispatch-priority.js';
+import { answersTheShopper } from '../../src/conversations/answer-kinds.js';
 
-describe('which texts answer the shopper (queued ahead of campaign texts)', () => {
+describe('which texts answer the shopper (not marketing; queued ahead of campaign texts)', () => {
   it('the STOP, START and HELP replies answer the shopper', () => {
     for (const kind of ['stop_confirmation', 'start_confirmation', 'help'] as const) assert.equal(answersTheShopper(kind), true, kind);
   });
