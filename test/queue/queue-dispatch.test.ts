@@ -3,8 +3,87 @@ import { after, before, describe, it } from 'node:test';
 import { systemClock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
-import { createQueueEngine, type QueueEngine } from '../../src/queue/queue-engine.js';
+import pg from 'pg';
+import type { Dispatch } from '../../src/conversations/deps.js';
+import { addPlan, createQueueEngine, POSTGRES_BULK_FROM, type QueueEngine } from '../../src/queue/queue-engine.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const id = (n: number) => `0190a7e2-0000-7000-8000-${String(n).padStart(12, '0')}`;
+
+describe('how a batch of jobs reaches the backend', () => {
+  it('on Redis, several jobs share a pipeline and a lone one goes as one command', () => {
+    assert.equal(addPlan('redis', 1), 'one-by-one');
+    assert.equal(addPlan('redis', 2), 'bulk');
+    assert.equal(addPlan('redis', 500), 'bulk');
+  });
+
+  it("on PostgreSQL, a batch of fired timers' texts is added job by job: the bulk add's temporary tables are kept for the reconciler's large batches", () => {
+    assert.equal(addPlan('postgres', 1), 'one-by-one');
+    assert.equal(addPlan('postgres', 16), 'one-by-one');
+    assert.equal(addPlan('postgres', POSTGRES_BULK_FROM - 1), 'one-by-one');
+    assert.equal(addPlan('postgres', POSTGRES_BULK_FROM), 'bulk');
+    assert.equal(addPlan('postgres', 500), 'bulk');
+  });
+});
+
+describe('handing jobs to the queue on the PostgreSQL backend', () => {
+  let database: TestDatabase;
+  let engine: QueueEngine;
+  let client: pg.Client;
+  const schema = 'dispatch_pg';
+
+  before(async () => {
+    database = await createTestDatabase('queue_dispatch');
+    engine = createQueueEngine(
+      { kind: 'postgres', connectionString: database.url, schema },
+      { logger: createLogger('silent'), clock: systemClock, metrics: createMetrics() },
+    );
+    await engine.ready();
+    client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+  });
+  after(async () => {
+    await client?.end();
+    await engine?.close(1000);
+    await database?.drop();
+  });
+
+  const jobsOf = async (queue: string, ids: string[]) =>
+    (
+      await client.query<{ id: string; state: string; priority: number }>(
+        `SELECT id, state::text AS state, priority FROM ${schema}.job WHERE queue = $1 AND id = ANY($2) ORDER BY id`,
+        [queue, ids],
+      )
+    ).rows;
+
+  for (const size of [3, POSTGRES_BULK_FROM + 6]) {
+    it(`a batch of ${size} lands each job once, with its priority and delay, however often it is handed over`, async () => {
+      const soon = new Date(Date.now() + 30_000);
+      const base = size * 1000;
+      const texts: Dispatch[] = Array.from({ length: size }, (_, n) => ({
+        queue: 'outbox',
+        messageId: id(base + n),
+        notBefore: n === 0 ? soon : null,
+        attempt: 0,
+        answer: n === 1,
+      }));
+      const timer: Dispatch = { queue: 'timers', timerId: id(base + 999), revision: 2, dueAt: soon };
+      await engine.dispatch([...texts, timer]);
+      await engine.dispatch([...texts, timer]);
+
+      const outboxIds = texts.map((t) => (t.queue === 'outbox' ? `msg-${t.messageId}-${t.notBefore ? t.notBefore.getTime() : 0}` : ''));
+      const outbox = new Map((await jobsOf('cartrescue-outbox', outboxIds)).map((job) => [job.id, job]));
+      assert.equal(outbox.size, size);
+      assert.deepEqual(outbox.get(outboxIds[0]!), { id: outboxIds[0], state: 'delayed', priority: 1 });
+      assert.deepEqual(outbox.get(outboxIds[1]!), { id: outboxIds[1], state: 'waiting', priority: 0 });
+      assert.ok(outboxIds.slice(2).every((jobId) => outbox.get(jobId)?.priority === 1 && outbox.get(jobId)?.state !== 'delayed'));
+      assert.deepEqual(await jobsOf('cartrescue-timers', [`timer-${id(base + 999)}-r2`]), [
+        { id: `timer-${id(base + 999)}-r2`, state: 'delayed', priority: 0 },
+      ]);
+    });
+  }
+});
 
 describe('handing jobs to the queue', () => {
   let redis: PrivateRedis;
