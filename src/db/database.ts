@@ -27,13 +27,24 @@ export function applicationNameFor(role: 'all' | 'web' | 'worker' | 'migrate'): 
 export const STATEMENT_TIMEOUT_MS = 15_000;
 export const CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * How long an unused pooled connection stays open. A burst of checkouts
+ * after a quiet spell must not meet an empty pool: every new connection
+ * costs a PostgreSQL process start, cold catalog caches and every statement
+ * prepared again, all while the burst waits. With pools that closed after
+ * 10 s idle, the first seconds of a 200/s burst answered in 150-370 ms on 2
+ * cores (the pool queue, not the statements); with connections kept, those
+ * seconds were like the rest (bench/README.md).
+ */
+export const POOL_IDLE_MS = 300_000;
+
 export function openDatabase(url: string, logger: Logger, options: { poolMax?: number; applicationName?: string } = {}): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     dialectModule: pg,
     // Formatting every statement for a log line nobody reads costs real CPU on the hot path.
     logging: logger.isLevelEnabled('trace') ? (sql) => logger.trace({ sql }, 'sql') : false,
-    pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: 15_000 },
+    pool: { max: options.poolMax ?? 10, min: 0, idle: POOL_IDLE_MS, acquire: 15_000 },
     dialectOptions: { statement_timeout: STATEMENT_TIMEOUT_MS, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: options.applicationName ?? applicationNameFor('all') },
     // Transaction control and deferred writes ride along with the statements (see transaction-pipeline.ts).
     hooks: { afterConnect: (connection) => void installPipeline(connection as PgClientLike) },

@@ -3,7 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Dispatch, Dispatcher } from '../conversations/deps.js';
-import { applicationNameFor, CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from '../db/database.js';
+import { applicationNameFor, CONNECT_TIMEOUT_MS, POOL_IDLE_MS, STATEMENT_TIMEOUT_MS } from '../db/database.js';
 import type { Metrics } from '../metrics.js';
 
 export type QueueBackendConfig =
@@ -317,6 +317,7 @@ export function postgresQueueConnection(config: Extract<QueueBackendConfig, { ki
     connectionString: config.connectionString,
     schema: config.schema,
     max: 5,
+    idleTimeoutMillis: POOL_IDLE_MS,
     // The queue's own tables are created in its schema on first use.
     migrate: true,
     application_name: config.applicationName ?? `${applicationNameFor('all')}-queue`,

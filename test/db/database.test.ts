@@ -18,6 +18,21 @@ async function sessionName(options: Parameters<typeof openDatabase>[2]): Promise
   }
 }
 
+describe('pooled connections outlast a quiet spell', () => {
+  test('after 11 s without a query, the next one runs on the same PostgreSQL session (a pool closing idle connections after 10 s would open a new one)', async () => {
+    const db = openDatabase(ADMIN_PG_URL, logger, {});
+    const backend = async () =>
+      (await db.sequelize.query<{ pid: number }>('SELECT pg_backend_pid() AS pid', { type: QueryTypes.SELECT }))[0]?.pid;
+    try {
+      const before = await backend();
+      await new Promise((resolve) => setTimeout(resolve, 11_000));
+      assert.equal(await backend(), before);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe('database connections say which process they belong to', () => {
   test('each role names its sessions, so pg_stat_activity tells the web process from a worker', async () => {
     assert.equal(await sessionName({ applicationName: applicationNameFor('web') }), 'cartrescue-web');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { POOL_IDLE_MS } from '../../src/db/database.js';
 import { systemClock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -15,6 +16,12 @@ describe("the queue's own PostgreSQL sessions", () => {
     assert.ok(settings.includes('statement_timeout=15000'));
     assert.equal(connection.connectionTimeoutMillis, 5_000);
     assert.equal(connection.application_name, 'cartrescue-queue');
+  });
+
+  test('stay open while unused as long as the service’s own, so a burst after a quiet spell finds them ready', () => {
+    const connection = postgresQueueConnection({ kind: 'postgres', connectionString: 'postgres://db/x', schema: 'q' });
+    assert.equal(connection.idleTimeoutMillis, POOL_IDLE_MS);
+    assert.ok(POOL_IDLE_MS >= 60_000);
   });
 
   describe('on a running queue', () => {
