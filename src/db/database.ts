@@ -32,9 +32,9 @@ export const CONNECT_TIMEOUT_MS = 5_000;
  * after a quiet spell must not meet an empty pool: every new connection
  * costs a PostgreSQL process start, cold catalog caches and every statement
  * prepared again, all while the burst waits. With pools that closed after
- * 10 s idle, the first seconds of a 200/s burst answered in 150-370 ms on 2
- * cores (the pool queue, not the statements); with connections kept, those
- * seconds were like the rest (bench/README.md).
+ * 10 s idle, the first 4-8 s of a 200/s burst answered in 150-370 ms on 2
+ * cores, nearly all of it waiting for a connection; with connections kept,
+ * that wait was gone (bench/README.md).
  */
 export const POOL_IDLE_MS = 300_000;
 

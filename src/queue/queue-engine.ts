@@ -230,8 +230,8 @@ type NewJob = Parameters<Queue['addBulk']>[0][number];
 export type AddPlan = 'one-by-one' | 'bulk';
 
 /**
- * Jobs from PostgreSQL's bulk add come at least this many at a time. Its
- * bulk add builds two temporary tables per call: a burst of small batches (a
+ * On PostgreSQL, only batches of at least this many jobs use BullMQ's bulk
+ * add. It builds two temporary tables per call: a burst of small batches (a
  * batch of timers fired together hands over a text each) then churns the
  * system catalogs, and every session of the database pays for it, webhook
  * answers included. At 200 checkouts/s on 2 cores, adding small batches job
