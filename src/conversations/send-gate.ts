@@ -9,8 +9,6 @@ import type { MessageData } from './rows.js';
 
 const REMINDER_STATES = new Set(['sequencing', 'completed']);
 
-
-
 /**
  * Every verdict but `skip` carries the full decision (what is stored on the
  * message); `rule` is the short code kept in `status_reason`.
