@@ -23,9 +23,12 @@
  * a burst is absorbed by texts going out a little later, but a load the
  * machine cannot carry for long must not leave the texts ever further behind.
  *
- * The target is a 95th percentile of 30 ms per window: with 15 ms the
- * answers were faster still, but at 100/s the texts fell behind a machine
- * that keeps up with them unpaced; at 30 ms they keep up.
+ * The target is a 95th percentile of 15 ms per window. With no background
+ * work at all the answers' p99 is about 20 ms at 200/s on two cores; the
+ * background is what the target holds back. At 30 ms the p99 settled near
+ * 70 ms, at 20 ms near 55, at 15 ms near 42, while at 100/s the texts still
+ * go out as fast as the checkouts come (bench/README.md). A first try at
+ * 15 ms, when each text cost more work, left the texts behind at 100/s.
  *
  * Pure logic: time comes in as an argument, from a monotonic clock.
  */
@@ -62,7 +65,7 @@ export interface PacerSettings {
 }
 
 export const DEFAULT_PACER_SETTINGS: PacerSettings = {
-  targetMs: 30,
+  targetMs: 15,
   windowMs: 100,
   minPerSecond: 2,
   maxPerSecond: 400,

@@ -51,6 +51,13 @@ describe('background pacer: webhooks first', () => {
     assert.ok(granted >= 5 && granted <= 8, `at the floor of 2/s, 3 s give ~6 starts, got ${granted}`);
   });
 
+  it('by default, a window of answers at 20 ms counts as slow and halves the rate', () => {
+    // At a 30 ms target, answers settled where the 99th percentile was about 70 ms (bench/README.md).
+    const pacer = createBackgroundPacer();
+    traffic(pacer, 0, 100, 20);
+    assert.equal(pacer.state(100).perSecond, DEFAULT_PACER_SETTINGS.initialPerSecond / 2);
+  });
+
   it('answers well within the target let the rate climb until pacing holds nothing back', () => {
     const pacer = createBackgroundPacer(settings);
     traffic(pacer, 0, 100, 40);
