@@ -5,7 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import pg from 'pg';
 import type { Dispatch } from '../../src/conversations/deps.js';
-import { addPlan, createQueueEngine, POSTGRES_BULK_FROM, type QueueEngine } from '../../src/queue/queue-engine.js';
+import { addPlan, createQueueEngine, jobIdFor, POSTGRES_BULK_FROM, type QueueEngine } from '../../src/queue/queue-engine.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -72,15 +72,13 @@ describe('handing jobs to the queue on the PostgreSQL backend', () => {
       await engine.dispatch([...texts, timer]);
       await engine.dispatch([...texts, timer]);
 
-      const outboxIds = texts.map((t) => (t.queue === 'outbox' ? `msg-${t.messageId}-${t.notBefore ? t.notBefore.getTime() : 0}` : ''));
+      const outboxIds = texts.map(jobIdFor);
       const outbox = new Map((await jobsOf('cartrescue-outbox', outboxIds)).map((job) => [job.id, job]));
       assert.equal(outbox.size, size);
       assert.deepEqual(outbox.get(outboxIds[0]!), { id: outboxIds[0], state: 'delayed', priority: 1 });
       assert.deepEqual(outbox.get(outboxIds[1]!), { id: outboxIds[1], state: 'waiting', priority: 0 });
       assert.ok(outboxIds.slice(2).every((jobId) => outbox.get(jobId)?.priority === 1 && outbox.get(jobId)?.state !== 'delayed'));
-      assert.deepEqual(await jobsOf('cartrescue-timers', [`timer-${id(base + 999)}-r2`]), [
-        { id: `timer-${id(base + 999)}-r2`, state: 'delayed', priority: 0 },
-      ]);
+      assert.deepEqual(await jobsOf('cartrescue-timers', [jobIdFor(timer)]), [{ id: jobIdFor(timer), state: 'delayed', priority: 0 }]);
     });
   }
 });
