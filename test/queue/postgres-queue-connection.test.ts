@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
 import { POOL_IDLE_MS } from '../../src/db/database.js';
-import { systemClock } from '../../src/clock.js';
-import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
-import { createQueueEngine, postgresQueueConnection, type QueueEngine } from '../../src/queue/queue-engine.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { postgresQueueConnection } from '../../src/queue/queue-engine.js';
+import { startPostgresQueue, type PostgresQueue } from '../support/postgres-queue.js';
 
 describe("the queue's own PostgreSQL sessions", () => {
   test('commit without waiting for the disk, and time out like every other statement of ours', () => {
@@ -25,34 +21,21 @@ describe("the queue's own PostgreSQL sessions", () => {
   });
 
   describe('on a running queue', () => {
-    let database: TestDatabase;
-    let engine: QueueEngine;
-    let admin: pg.Client;
+    let queue: PostgresQueue;
 
     before(async () => {
-      database = await createTestDatabase('queue_sessions');
-      engine = createQueueEngine(
-        { kind: 'postgres', connectionString: database.url, schema: 'sessions_test', applicationName: 'cartrescue-test-queue' },
-        { logger: createLogger('silent'), clock: systemClock, metrics: createMetrics() },
-      );
-      await engine.ready();
-      admin = new pg.Client({ connectionString: database.url });
-      await admin.connect();
+      queue = await startPostgresQueue('queue_sessions', { schema: 'sessions_test', applicationName: 'cartrescue-test-queue' });
     });
-    after(async () => {
-      await admin?.end();
-      await engine?.close(1000);
-      await database?.drop();
-    });
+    after(async () => queue?.close());
 
     test('carry the name they were given, so pg_stat_activity tells them from the service’s own', async () => {
-      await engine.dispatch([{ queue: 'timers', timerId: '0190a7e2-0000-7000-8000-0000000000f1', revision: 1, dueAt: new Date(Date.now() + 60_000) }]);
-      const { rows } = await admin.query<{ sessions: number }>(
+      await queue.engine.dispatch([{ queue: 'timers', timerId: '0190a7e2-0000-7000-8000-0000000000f1', revision: 1, dueAt: new Date(Date.now() + 60_000) }]);
+      const { rows } = await queue.client.query<{ sessions: number }>(
         `SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
         ['cartrescue-test-queue'],
       );
       assert.ok((rows[0]?.sessions ?? 0) >= 1, 'the queue pool’s sessions are named');
-      const counts = await engine.counts();
+      const counts = await queue.engine.counts();
       assert.equal(counts.timers_delayed, 1);
     });
   });

@@ -3,11 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { systemClock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
-import pg from 'pg';
 import type { Dispatch } from '../../src/conversations/deps.js';
 import { addPlan, createQueueEngine, jobIdFor, POSTGRES_BULK_FROM, type QueueEngine } from '../../src/queue/queue-engine.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { startPostgresQueue, type PostgresQueue } from '../support/postgres-queue.js';
 
 const id = (n: number) => `0190a7e2-0000-7000-8000-${String(n).padStart(12, '0')}`;
 
@@ -28,32 +27,19 @@ describe('how a batch of jobs reaches the backend', () => {
 });
 
 describe('handing jobs to the queue on the PostgreSQL backend', () => {
-  let database: TestDatabase;
-  let engine: QueueEngine;
-  let client: pg.Client;
+  let queue: PostgresQueue;
   const schema = 'dispatch_pg';
 
   before(async () => {
-    database = await createTestDatabase('queue_dispatch');
-    engine = createQueueEngine(
-      { kind: 'postgres', connectionString: database.url, schema },
-      { logger: createLogger('silent'), clock: systemClock, metrics: createMetrics() },
-    );
-    await engine.ready();
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
+    queue = await startPostgresQueue('queue_dispatch', { schema });
   });
-  after(async () => {
-    await client?.end();
-    await engine?.close(1000);
-    await database?.drop();
-  });
+  after(async () => queue?.close());
 
-  const jobsOf = async (queue: string, ids: string[]) =>
+  const jobsOf = async (name: string, ids: string[]) =>
     (
-      await client.query<{ id: string; state: string; priority: number }>(
+      await queue.client.query<{ id: string; state: string; priority: number }>(
         `SELECT id, state::text AS state, priority FROM ${schema}.job WHERE queue = $1 AND id = ANY($2) ORDER BY id`,
-        [queue, ids],
+        [name, ids],
       )
     ).rows;
 
@@ -69,8 +55,8 @@ describe('handing jobs to the queue on the PostgreSQL backend', () => {
         answer: n === 1,
       }));
       const timer: Dispatch = { queue: 'timers', timerId: id(base + 999), revision: 2, dueAt: soon };
-      await engine.dispatch([...texts, timer]);
-      await engine.dispatch([...texts, timer]);
+      await queue.engine.dispatch([...texts, timer]);
+      await queue.engine.dispatch([...texts, timer]);
 
       const outboxIds = texts.map(jobIdFor);
       const outbox = new Map((await jobsOf('cartrescue-outbox', outboxIds)).map((job) => [job.id, job]));
