@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
 import { systemClock, uuidGenerator, type Clock, type IdGenerator } from './clock.js';
 import type { Config } from './config.js';
 import { outboxBatcher, type DeliveryDeps } from './conversations/deliver-message.js';
@@ -22,9 +21,7 @@ import { createConsoleProvider } from './integrations/console/console-provider.j
 import { createTwilioProvider } from './integrations/twilio/twilio-provider.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { redisAnswerChannel } from './queue/answer-channel.js';
-import { answerFeed, answerReporter } from './queue/answer-reports.js';
-import { createBackgroundPacer, DEFAULT_PACER_SETTINGS, REPORTED_ANSWERS_PACER_SETTINGS, webhookFirst } from './queue/background-pacer.js';
+import { createBackgroundPacer, webhookFirst } from './queue/background-pacer.js';
 import { createQueueEngine, type QueueBackendConfig } from './queue/queue-engine.js';
 import { SecretBox } from './security/secret-box.js';
 import { suppressionKey } from './security/suppression-key.js';
@@ -102,25 +99,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
       };
   // The queue holds work due within the next two reconcile passes; later work waits in the database.
   const queueHorizonMs = 2 * config.reconcileIntervalMs;
-  // The workers' batches yield to the webhook answers: those of this process (ROLE=all), or with split roles
-  // on Redis those the web processes report. With split roles on the PostgreSQL backend the workers are not paced.
-  const answerChannel = config.role !== 'all' && config.redisUrl ? redisAnswerChannel(config.redisUrl, namespace, logger) : null;
-  const pacer =
-    config.role === 'all'
-      ? webhookFirst(createBackgroundPacer())
-      : config.role === 'worker' && answerChannel
-        ? webhookFirst(createBackgroundPacer(REPORTED_ANSWERS_PACER_SETTINGS))
-        : null;
+  // Where one process answers webhooks and runs the workers, the workers' batches yield to the answers.
+  // Split roles are separate processes: there the operating system's priorities do it (a worker at a higher nice).
+  const pacer = config.role === 'all' ? webhookFirst(createBackgroundPacer()) : null;
   if (pacer) metrics.reportBackgroundPace(() => pacer.state().perSecond);
-  if (pacer && answerChannel) {
-    const feed = answerFeed(pacer, { quietMs: DEFAULT_PACER_SETTINGS.quietMs, now: () => performance.now(), logger });
-    // Not awaited: until reports come the workers are simply not paced, and a Redis that is down fails the queue's own start.
-    answerChannel.subscribe((message) => feed.receive(message)).catch((error: unknown) => logger.warn({ err: error }, 'answer reports are not being received'));
-  }
-  const reporter =
-    config.role === 'web' && answerChannel
-      ? answerReporter({ source: `${hostname()}:${process.pid}`, windowMs: DEFAULT_PACER_SETTINGS.windowMs, publish: (message) => answerChannel.publish(message) })
-      : null;
   const queue = createQueueEngine(
     queueConfig,
     { logger, clock, metrics, ...(pacer ? { onJobLag: (lagMs: number) => pacer.backgroundLag(lagMs) } : {}) },
@@ -242,8 +224,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     queuePing: () => queue.ping(),
     isDraining: () => draining,
     healthOnly: config.role === 'worker',
-    // A worker answers no webhooks: its pacer hears of them only through the reports.
-    webhookPacer: config.role === 'worker' ? null : (reporter ?? pacer),
+    webhookPacer: pacer,
   });
   const server: Server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -281,8 +262,6 @@ export async function startService(config: Config, options: ServiceOptions = {})
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await queue.close(config.shutdownGraceMs);
-        reporter?.close();
-        await answerChannel?.close();
         await Promise.race([serverClosed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
         server.closeAllConnections();
         await provider.close?.();

@@ -1,9 +1,7 @@
 /**
- * Webhooks first: where webhooks are answered and workers run on the same
- * machine and database, background work is paced so that the answers stay
- * fast when the machine is full. In one process (`ROLE=all`) the pacer sees
- * the answers itself; with split roles each web process reports its answers
- * to the workers (`answer-reports.ts`), whose pacers judge them alike.
+ * Webhooks first: where one process both answers webhooks and runs the
+ * workers (one machine, one database), background work is paced so that the
+ * answers stay fast when the machine is full.
  *
  * A platform waits for our answer and gives up on us after a few seconds;
  * a text that goes out a few seconds later loses nothing. When webhooks
@@ -53,7 +51,7 @@ export interface PacerSettings {
   resumeMaxPerSecond: number;
   /** Starts per second added after each window within the target (and the rate grows by a quarter when well within it). */
   increasePerWindow: number;
-  /** Webhooks in flight (here and as reported) beyond this count as slow at once, before their answers are known. */
+  /** Webhooks in flight beyond this count as slow at once, before their answers are known. */
   maxWebhooksInFlight: number;
   /** Pacing stops this long after the last webhook was answered. */
   quietMs: number;
@@ -79,26 +77,6 @@ export const DEFAULT_PACER_SETTINGS: PacerSettings = {
   maxLagMs: 60_000,
 };
 
-/**
- * A worker paced by the answers web processes report (split roles) aims at
- * 30 ms and gives up pacing once its work runs 5 s late.
- *
- * The answers' own floor is higher there: the web process does all the
- * webhook work on one thread, and its reports arrive up to a window late. At
- * 15 ms a worker on the same two cores as its web process held the texts
- * back most of the time even at a load the machine carries (200 checkouts/s:
- * a text 7 to 19 s after its checkout at the median); at 30 ms they kept up.
- *
- * Split processes share the machine less well than one process does: while
- * the worker waits, the web process alone cannot use both cores, so under a
- * load that lasts, texts held back for the webhooks' sake cost throughput.
- * With the one-minute limit, 10,000 checkouts pushed as fast as they were
- * taken reached the provider at 150 to 250 conversations/s, against 267 to
- * 334 unpaced on the same day; past 5 s of lateness the worker runs freely
- * again (bench/README.md).
- */
-export const REPORTED_ANSWERS_PACER_SETTINGS: PacerSettings = { ...DEFAULT_PACER_SETTINGS, targetMs: 30, maxLagMs: 5000 };
-
 export interface PacerState {
   /** Starts allowed per second now; null when nothing is paced (no webhooks lately, or the background too late). */
   perSecond: number | null;
@@ -112,13 +90,6 @@ export interface BackgroundPacer {
   webhookStarted(now: number): void;
   /** A webhook was answered (or its connection closed) after `ms`. */
   webhookFinished(now: number, ms: number): void;
-  /**
-   * Webhooks answered in other processes, as their web processes reported
-   * them at `now`: the answer times since their last report and how many
-   * webhooks they hold in flight. A report counts as webhooks coming; its
-   * in-flight count stands until the next report, or for `quietMs` at most.
-   */
-  answersReported(now: number, answersMs: readonly number[], inFlight: number): void;
   /** A job of the background started `lagMs` after it was due. */
   backgroundLag(lagMs: number): void;
   /** 0: a unit of background work may start now, and is counted; otherwise how many ms to wait before asking again. */
@@ -129,8 +100,6 @@ export interface BackgroundPacer {
 export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SETTINGS): BackgroundPacer {
   let rate = settings.initialPerSecond;
   let inFlight = 0;
-  let reportedInFlight = 0;
-  let reportedAt = 0;
   let answers: number[] = [];
   let windowStart: number | null = null;
   /** When the last webhook came or was answered; null before the first. */
@@ -141,13 +110,11 @@ export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SE
 
   const webhooksComing = (now: number) => inFlight > 0 || (lastWebhookAt !== null && now - lastWebhookAt < settings.quietMs);
   const pacing = (now: number) => !behind && webhooksComing(now);
-  /** Webhooks in flight here and, while their last report is recent, in the processes that report to this one. */
-  const held = (now: number) => inFlight + (now - reportedAt < settings.quietMs ? reportedInFlight : 0);
 
-  function judge(window: number[], now: number): void {
+  function judge(window: number[]): void {
     const sorted = [...window].sort((a, b) => a - b);
     const p95 = sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]! : 0;
-    if (p95 > settings.targetMs || held(now) > settings.maxWebhooksInFlight) rate = Math.max(settings.minPerSecond, rate / 2);
+    if (p95 > settings.targetMs || inFlight > settings.maxWebhooksInFlight) rate = Math.max(settings.minPerSecond, rate / 2);
     else if (p95 <= settings.targetMs / 2) rate = Math.min(settings.maxPerSecond, rate * 1.25 + settings.increasePerWindow);
     else rate = Math.min(settings.maxPerSecond, rate + settings.increasePerWindow);
   }
@@ -160,7 +127,7 @@ export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SE
     }
     const ended = Math.floor((now - windowStart) / settings.windowMs);
     if (ended <= 0) return;
-    if (answers.length > 0 || held(now) > 0) judge(answers, now);
+    if (answers.length > 0 || inFlight > 0) judge(answers);
     answers = [];
     windowStart += ended * settings.windowMs;
   }
@@ -196,13 +163,6 @@ export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SE
       answers.push(ms);
       lastWebhookAt = now;
     },
-    answersReported(now, answersMs, reported) {
-      advance(now);
-      webhookSeen(now);
-      for (const ms of answersMs) answers.push(ms);
-      reportedInFlight = reported;
-      reportedAt = now;
-    },
     tryStart(now) {
       advance(now);
       if (!pacing(now)) return 0;
@@ -216,7 +176,7 @@ export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SE
     },
     state(now) {
       advance(now);
-      return { perSecond: pacing(now) ? rate : null, webhooksInFlight: held(now), behind };
+      return { perSecond: pacing(now) ? rate : null, webhooksInFlight: inFlight, behind };
     },
   };
 }
@@ -225,7 +185,6 @@ export function createBackgroundPacer(settings: PacerSettings = DEFAULT_PACER_SE
 export interface WebhookFirst {
   webhookStarted(): void;
   webhookFinished(ms: number): void;
-  answersReported(answersMs: readonly number[], inFlight: number): void;
   backgroundLag(lagMs: number): void;
   /** 0 when a unit of background work may start now (it is counted), else ms to wait. */
   tryStart(): number;
@@ -239,7 +198,6 @@ export function webhookFirst(pacer: BackgroundPacer, now: () => number = () => p
   return {
     webhookStarted: () => pacer.webhookStarted(now()),
     webhookFinished: (ms) => pacer.webhookFinished(now(), ms),
-    answersReported: (answersMs, inFlight) => pacer.answersReported(now(), answersMs, inFlight),
     backgroundLag: (lagMs) => pacer.backgroundLag(lagMs),
     tryStart,
     async waitForStart() {

@@ -1,11 +1,10 @@
 import { Queue, Worker, createPostgresBackend, withBackend, type Job } from 'bullmq';
-import type { Redis, RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Dispatch, Dispatcher } from '../conversations/deps.js';
 import { applicationNameFor, CONNECT_TIMEOUT_MS, POOL_IDLE_MS, STATEMENT_TIMEOUT_MS } from '../db/database.js';
 import type { Metrics } from '../metrics.js';
-import { connectRedis } from './redis-connection.js';
 
 export type QueueBackendConfig =
   | { kind: 'redis'; url: string; prefix: string }
@@ -270,12 +269,26 @@ interface BackendClasses {
   close(): Promise<void>;
 }
 
+/**
+ * A Redis on the same host can be reached through its Unix socket,
+ * `unix:///path/to/redis.sock?db=N`, which spares every command the TCP
+ * stack; any other URL is ioredis's own (`redis://`, `rediss://`).
+ */
+export function unixSocketOf(url: string): { path: string; db: number } | null {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'unix:') return null;
+  const db = Number(parsed.searchParams.get('db') ?? 0);
+  if (!Number.isInteger(db) || db < 0) throw new Error('the Redis database in a unix: URL must be a whole number');
+  return { path: decodeURIComponent(parsed.pathname), db };
+}
+
 function redisClasses(config: Extract<QueueBackendConfig, { kind: 'redis' }>): BackendClasses {
   // Workers need blocking connections that never give up on a command.
   const connections: Redis[] = [];
   const connect = (forWorker: boolean) => {
     const options: RedisOptions = { maxRetriesPerRequest: forWorker ? null : 3, connectTimeout: 5000, enableOfflineQueue: forWorker };
-    const redis = connectRedis(config.url, options);
+    const socket = unixSocketOf(config.url);
+    const redis = socket ? new Redis({ ...options, ...socket }) : new Redis(config.url, options);
     connections.push(redis);
     return redis;
   };

@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  createBackgroundPacer,
-  DEFAULT_PACER_SETTINGS,
-  REPORTED_ANSWERS_PACER_SETTINGS,
-  webhookFirst,
-  type PacerSettings,
-} from '../../src/queue/background-pacer.js';
+import { createBackgroundPacer, DEFAULT_PACER_SETTINGS, webhookFirst, type PacerSettings } from '../../src/queue/background-pacer.js';
 
 const settings: PacerSettings = { ...DEFAULT_PACER_SETTINGS, targetMs: 10, windowMs: 100, minPerSecond: 2, maxPerSecond: 400, initialPerSecond: 10 };
 
@@ -160,58 +154,5 @@ describe('background pacer: webhooks first', () => {
     now = 200;
     await waiting;
     assert.equal(resolved, true);
-  });
-
-  describe('answers reported by web processes (split roles)', () => {
-    /** A report every window from `from` to `to`: `perWindow` answers of `answerMs` each. */
-    function reports(pacer: ReturnType<typeof createBackgroundPacer>, from: number, to: number, answerMs: number, inFlight = 0, perWindow = 20): void {
-      for (let t = from; t < to; t += settings.windowMs) pacer.answersReported(t, Array.from({ length: perWindow }, () => answerMs), inFlight);
-    }
-
-    it('judges reported answers as its own: slow ones halve the rate, fast ones let it climb', () => {
-      const pacer = createBackgroundPacer(settings);
-      assert.equal(pacer.state(0).perSecond, null, 'nothing reported yet: not paced');
-      reports(pacer, 0, 300, 40);
-      assert.equal(pacer.state(300).perSecond, settings.minPerSecond, 'three slow windows: 10/s → 5 → 2.5 → the floor');
-      reports(pacer, 300, 3300, 2);
-      assert.equal(pacer.state(3300).perSecond, settings.maxPerSecond);
-    });
-
-    it('webhooks reported in flight beyond the limit count as slow before any of them is answered', () => {
-      const pacer = createBackgroundPacer(settings);
-      pacer.answersReported(0, [], settings.maxWebhooksInFlight + 1);
-      assert.equal(pacer.state(150).perSecond, 5);
-      assert.equal(pacer.state(150).webhooksInFlight, settings.maxWebhooksInFlight + 1);
-    });
-
-    it('once reports stop, the webhooks they held in flight no longer count and pacing ends after the quiet spell', () => {
-      const pacer = createBackgroundPacer(settings);
-      pacer.answersReported(0, [], 3);
-      assert.equal(pacer.state(50).webhooksInFlight, 3);
-      assert.equal(pacer.state(settings.quietMs).webhooksInFlight, 0, 'a web process not heard from (gone, or blocked) holds nothing');
-      assert.equal(pacer.state(settings.quietMs).perSecond, null);
-      assert.equal(startsGranted(pacer, settings.quietMs, settings.quietMs + 50), 50);
-    });
-
-    it('reported answers and answers of its own make one window', () => {
-      const pacer = createBackgroundPacer(settings);
-      // 19 fast answers here, one slow one reported: the window's 95th percentile is the slow one.
-      for (let i = 0; i < 19; i++) {
-        pacer.webhookStarted(i);
-        pacer.webhookFinished(i + 1, 1);
-      }
-      pacer.answersReported(50, [40], 0);
-      assert.equal(pacer.state(100).perSecond, 5);
-    });
-
-    it('by default a worker paced by reports lets answers of 20 ms pass and halves at 40 ms', () => {
-      const near = createBackgroundPacer(REPORTED_ANSWERS_PACER_SETTINGS);
-      reports(near, 0, 200, 20);
-      // Two windows judged, each within the target (above half of it): a little more each.
-      assert.equal(near.state(200).perSecond, REPORTED_ANSWERS_PACER_SETTINGS.initialPerSecond + 2 * REPORTED_ANSWERS_PACER_SETTINGS.increasePerWindow);
-      const slow = createBackgroundPacer(REPORTED_ANSWERS_PACER_SETTINGS);
-      reports(slow, 0, 200, 40);
-      assert.equal(slow.state(200).perSecond, REPORTED_ANSWERS_PACER_SETTINGS.initialPerSecond / 4);
-    });
   });
 });

@@ -4,8 +4,7 @@ import { Redis } from 'ioredis';
 import { systemClock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
-import { createQueueEngine, type OutboxJob, type QueueEngine, type TimerJob } from '../../src/queue/queue-engine.js';
-import { unixSocketOf } from '../../src/queue/redis-connection.js';
+import { createQueueEngine, unixSocketOf, type OutboxJob, type QueueEngine, type TimerJob } from '../../src/queue/queue-engine.js';
 import { eventually } from '../support/harness.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
 
