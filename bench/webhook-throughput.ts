@@ -32,7 +32,9 @@
  * runtime setting, e.g. "--max-semi-space-size=32").
  *
  * The service's garbage-collection pauses during phase 1 are reported per
- * process, with how many slow answers overlapped one.
+ * process, with how many slow answers overlapped one; so are the answers the
+ * service itself measured over 50 ms, and the bench's own event-loop stalls.
+ * BENCH_DUMP_SLOW=1 logs each slow answer and the texts per 100 ms.
  */
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
@@ -46,6 +48,8 @@ import { distinctRecipients, prepareCheckouts, type PreparedCheckout } from './l
 import { summariseProfile, type ProfileSummary } from './lib/cpu-profile.js';
 import { cpuMeter, type CpuShares } from './lib/cpu-usage.js';
 import { endToEnd, providerWatch, type EndToEnd, type Watch } from './lib/end-to-end.js';
+import { recordLoopStalls, slowAnswersDuringStalls } from './lib/loop-stalls.js';
+import { answersOver, serverAnswers } from './lib/server-answers.js';
 import { slowAnswersDuringGc, summariseGc, type GcSummary, type SlowAnswers } from './lib/gc-pauses.js';
 import { prepareMode, type Mode } from './lib/environments.js';
 import { closedLoop, createClient, openLoop, summarise, type LatencySummary, type LoadProgress } from './lib/http-load.js';
@@ -126,6 +130,10 @@ type PhaseResult = LatencySummary & {
   cpu: { webhooks: CpuShares; wholePhase: CpuShares };
   /** GC pauses while the webhooks were being sent; workers null when one process does everything. */
   gc: { web: GcSummary; workers: GcSummary | null; slowAnswers: SlowAnswers };
+  /** The same answers as the service measured them (its histogram): how many took over 50 ms there. */
+  serverSide: { answers: number; over: number } | null;
+  /** The bench's own event-loop stalls over 20 ms while sending, and the slow answers that overlapped one. */
+  benchStalls: { count: number; totalMs: number; maxMs: number; slowAnswers: number; slowDuringStall: number };
 };
 
 interface ModeResult {
@@ -200,9 +208,21 @@ async function runPhase(
   };
   const ticker = setInterval(() => report('webhooks'), 1000);
   meter.reset();
+  const serverBefore = await serverAnswers(service.url);
+  const stallRecorder = recordLoopStalls();
   const loadStart = Date.now();
   const samples = await load(send, progress).finally(() => clearInterval(ticker));
   const loadEnd = Date.now();
+  const stalls = stallRecorder.stop();
+  const duringStalls = slowAnswersDuringStalls(samples, stalls, TARGETS.p99Ms);
+  const benchStalls = {
+    count: stalls.length,
+    totalMs: Math.round(stalls.reduce((sum, s) => sum + (s.to - s.from), 0)),
+    maxMs: Math.round(Math.max(0, ...stalls.map((s) => s.to - s.from))),
+    slowAnswers: duringStalls.slow,
+    slowDuringStall: duringStalls.duringStall,
+  };
+  const serverSide = answersOver(serverBefore, await serverAnswers(service.url), TARGETS.p99Ms / 1000);
   const cpuWebhooks = meter.read();
   const group = groupOf(service);
   const webPauses = (group?.web ?? service).gcPauses();
@@ -218,6 +238,17 @@ async function runPhase(
     const slow = samples.filter((x) => x.endedAt - x.startedAt > 50).map((x) => `${((x.startedAt - first) / 1000).toFixed(2)}s:${Math.round(x.endedAt - x.startedAt)}`);
     log(`[${label}] slow answers (start:ms, from ${new Date(performance.timeOrigin + first).toISOString()}): ${slow.join(' ')}`);
   }
+  if (process.env.BENCH_DUMP_SLOW) {
+    // Texts reaching the provider per 100 ms over the phase's first seconds, against the webhooks sent.
+    const firstSent = Math.min(...sentAt.values());
+    const texts = new Array<number>(60).fill(0);
+    for (const phone of phones) {
+      const at = watch.firstAt.get(phone);
+      const slot = at === undefined ? -1 : Math.floor((at - firstSent) / 100);
+      if (slot >= 0 && slot < texts.length) texts[slot] = (texts[slot] ?? 0) + 1;
+    }
+    log(`[${label}] texts per 100 ms from the first webhook: ${texts.join(' ')}`);
+  }
   log(`[${label}] webhooks done: ${summary.ok} ok, ${summary.non2xx} non-2xx, p99 ${summary.ms.p99} ms; waiting for the provider`);
   // Wait until every accepted checkout has reached the provider, or nothing moved for --stall seconds.
   let last = received();
@@ -229,7 +260,7 @@ async function runPhase(
     const now = received();
     if (now !== last) [last, lastMove] = [now, Date.now()];
   }
-  return { ...summary, endToEnd: endToEnd(checkouts, sentAt, watch, ABANDON_AFTER_S), cpu: { webhooks: cpuWebhooks, wholePhase: meter.read() }, gc };
+  return { ...summary, endToEnd: endToEnd(checkouts, sentAt, watch, ABANDON_AFTER_S), cpu: { webhooks: cpuWebhooks, wholePhase: meter.read() }, gc, serverSide, benchStalls };
 }
 
 async function runMode(mode: Mode, batches: { warmup: PreparedCheckout[]; latency: PreparedCheckout[]; throughput: PreparedCheckout[] }): Promise<ModeResult> {
@@ -389,6 +420,8 @@ function printTable(results: ModeResult[]): void {
     ['P1 web GC pauses, full-GC n / total / max ms; young n / total / max ms', ...cell((r) => gcCell(p1(r)?.gc.web)), ''],
     ['P1 worker GC pauses, full-GC n / total / max ms; young n / total / max ms', ...cell((r) => gcCell(p1(r)?.gc.workers)), ''],
     [`P1 answers over ${TARGETS.p99Ms} ms / during a full-GC pause of web / during a young one only`, ...cell((r) => p1(r) && `${p1(r)?.gc.slowAnswers.slow} / ${p1(r)?.gc.slowAnswers.duringFullGc} / ${p1(r)?.gc.slowAnswers.duringYoungGcOnly}`), ''],
+    [`P1 answers over ${TARGETS.p99Ms} ms as the service measured them / answers`, ...cell((r) => (p1(r)?.serverSide ? `${p1(r)?.serverSide?.over} / ${p1(r)?.serverSide?.answers}` : undefined)), ''],
+    ['P1 bench event-loop stalls over 20 ms: n / total / max ms; slow answers during one', ...cell((r) => { const b = p1(r)?.benchStalls; return b ? `${b.count} / ${b.totalMs} / ${b.maxMs}; ${b.slowDuringStall} of ${b.slowAnswers}` : undefined; }), ''],
     ['P1 e2e conv/s steady / overall', ...cell((r) => p1(r) && `${p1(r)?.endToEnd.steadyPerS} / ${p1(r)?.endToEnd.overallPerS}`), ''],
     ['P1 e2e ms p50 / p99 (incl. 1 s abandon)', ...cell((r) => p1(r) && `${p1(r)?.endToEnd.latencyMs.p50} / ${p1(r)?.endToEnd.latencyMs.p99}`), ''],
     [`P2 webhooks accepted/s (${args.concurrency} in flight)`, ...cell((r) => p2(r)?.acceptedPerS), ''],
