@@ -45,17 +45,17 @@ async function passwordToUse(dataDir: string): Promise<string> {
   return created;
 }
 
-async function connects(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
+/** A session on the cluster's `postgres` database signed in with `password`; null when the password is refused. */
+async function signIn(port: number, password: string): Promise<pg.Client | null> {
+  const client = new pg.Client({ connectionString: embeddedDatabaseUrl(port, password, 'postgres') });
   try {
     await client.connect();
-    return true;
+    return client;
   } catch (error) {
-    // 28P01: invalid password. Anything else (the server not up) is not ours to hide.
-    if ((error as { code?: string }).code === '28P01') return false;
-    throw error;
-  } finally {
     await client.end().catch(() => undefined);
+    // 28P01: invalid password. Anything else (the server not up) is not ours to hide.
+    if ((error as { code?: string }).code === '28P01') return null;
+    throw error;
   }
 }
 
@@ -119,15 +119,14 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     await server.initialise();
   }
   await server.start();
+  let client: pg.Client;
   try {
-    await ensurePassword(port, password, options);
+    client = await adminSession(port, password, options);
   } catch (error) {
     await server.stop();
     throw error;
   }
   const url = embeddedDatabaseUrl(port, password);
-  const client = new pg.Client({ connectionString: embeddedDatabaseUrl(port, password, 'postgres') });
-  await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
     if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
@@ -138,23 +137,22 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   return { url, stop: () => server.stop() };
 }
 
-/** A cluster made before passwords were its own still has the well-known one: it is given the stored one. */
-async function ensurePassword(port: number, password: string, options: { dataDir: string; logger: Logger }): Promise<void> {
-  if (await connects(embeddedDatabaseUrl(port, password, 'postgres'))) return;
-  const client = new pg.Client({ connectionString: embeddedDatabaseUrl(port, WELL_KNOWN_PASSWORD, 'postgres') });
+/**
+ * A session with the kept password. A cluster made before passwords were its
+ * own still has the well-known one: it is given the kept one first (the
+ * session it was changed in stays signed in).
+ */
+async function adminSession(port: number, password: string, options: { dataDir: string; logger: Logger }): Promise<pg.Client> {
+  const kept = await signIn(port, password);
+  if (kept) return kept;
+  const old = await signIn(port, WELL_KNOWN_PASSWORD);
+  if (!old) throw new EmbeddedPasswordRefusedError(join(options.dataDir, PASSWORD_FILE));
   try {
-    await client.connect();
+    await old.query(`ALTER ROLE postgres WITH PASSWORD ${old.escapeLiteral(password)}`);
   } catch (error) {
-    await client.end().catch(() => undefined);
-    if ((error as { code?: string }).code === '28P01') {
-      throw new EmbeddedPasswordRefusedError(join(options.dataDir, PASSWORD_FILE));
-    }
+    await old.end();
     throw error;
   }
-  try {
-    await client.query(`ALTER ROLE postgres WITH PASSWORD ${client.escapeLiteral(password)}`);
-  } finally {
-    await client.end();
-  }
   options.logger.info('embedded PostgreSQL moved off the well-known password to one of its own');
+  return old;
 }
