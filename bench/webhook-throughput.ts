@@ -48,7 +48,7 @@ import { distinctRecipients, prepareCheckouts, type PreparedCheckout } from './l
 import { summariseProfile, type ProfileSummary } from './lib/cpu-profile.js';
 import { cpuMeter, type CpuShares } from './lib/cpu-usage.js';
 import { endToEnd, providerWatch, type EndToEnd, type Watch } from './lib/end-to-end.js';
-import { recordLoopStalls, slowAnswersDuringStalls } from './lib/loop-stalls.js';
+import { recordLoopStalls, summariseStalls, type StallSummary } from './lib/loop-stalls.js';
 import { answersOver, serverAnswers } from './lib/server-answers.js';
 import { slowAnswersDuringGc, summariseGc, type GcSummary, type SlowAnswers } from './lib/gc-pauses.js';
 import { prepareMode, type Mode } from './lib/environments.js';
@@ -133,7 +133,7 @@ type PhaseResult = LatencySummary & {
   /** The same answers as the service measured them (its histogram): how many took over 50 ms there. */
   serverSide: { answers: number; over: number } | null;
   /** The bench's own event-loop stalls over 20 ms while sending, and the slow answers that overlapped one. */
-  benchStalls: { count: number; totalMs: number; maxMs: number; slowAnswers: number; slowDuringStall: number };
+  benchStalls: StallSummary;
 };
 
 interface ModeResult {
@@ -213,15 +213,7 @@ async function runPhase(
   const loadStart = Date.now();
   const samples = await load(send, progress).finally(() => clearInterval(ticker));
   const loadEnd = Date.now();
-  const stalls = stallRecorder.stop();
-  const duringStalls = slowAnswersDuringStalls(samples, stalls, TARGETS.p99Ms);
-  const benchStalls = {
-    count: stalls.length,
-    totalMs: Math.round(stalls.reduce((sum, s) => sum + (s.to - s.from), 0)),
-    maxMs: Math.round(Math.max(0, ...stalls.map((s) => s.to - s.from))),
-    slowAnswers: duringStalls.slow,
-    slowDuringStall: duringStalls.duringStall,
-  };
+  const benchStalls = summariseStalls(samples, stallRecorder.stop(), TARGETS.p99Ms);
   const serverSide = answersOver(serverBefore, await serverAnswers(service.url), TARGETS.p99Ms / 1000);
   const cpuWebhooks = meter.read();
   const group = groupOf(service);

@@ -28,9 +28,23 @@ export function recordLoopStalls(options: { tickMs?: number; thresholdMs?: numbe
   };
 }
 
-/** Answers (performance.now() times) over `slowMs` and how many of them overlapped a stall. */
-export function slowAnswersDuringStalls(samples: Array<{ startedAt: number; endedAt: number }>, stalls: Stall[], slowMs: number): { slow: number; duringStall: number } {
+export interface StallSummary {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+  /** Answers over `slowMs`, and how many of them overlapped a stall. */
+  slowAnswers: number;
+  slowDuringStall: number;
+}
+
+/** The stalls of a phase, and the slow answers (performance.now() times) that overlapped one. */
+export function summariseStalls(samples: Array<{ startedAt: number; endedAt: number }>, stalls: Stall[], slowMs: number): StallSummary {
   const slow = samples.filter((s) => s.endedAt - s.startedAt > slowMs);
-  const duringStall = slow.filter((s) => stalls.some((stall) => stall.from < s.endedAt && stall.to > s.startedAt)).length;
-  return { slow: slow.length, duringStall };
+  return {
+    count: stalls.length,
+    totalMs: Math.round(stalls.reduce((sum, s) => sum + (s.to - s.from), 0)),
+    maxMs: Math.round(Math.max(0, ...stalls.map((s) => s.to - s.from))),
+    slowAnswers: slow.length,
+    slowDuringStall: slow.filter((s) => stalls.some((stall) => stall.from < s.endedAt && stall.to > s.startedAt)).length,
+  };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { slowAnswersDuringStalls } from '../../bench/lib/loop-stalls.js';
+import { summariseStalls } from '../../bench/lib/loop-stalls.js';
 import { answersOver, parseServerAnswers } from '../../bench/lib/server-answers.js';
 
 const METRICS = (within50: number, count: number) => `# HELP cartrescue_http_request_duration_seconds HTTP answer time by route and status
@@ -25,13 +25,16 @@ describe('bench: where slow answers come from', () => {
   });
 
   test('a slow answer counts against a stall of the bench only when the two overlap', () => {
-    const stalls = [{ from: 1_000, to: 1_040 }];
+    const stalls = [
+      { from: 1_000, to: 1_040 },
+      { from: 2_000, to: 2_025.4 },
+    ];
     const samples = [
       { startedAt: 900, endedAt: 1_010 }, // slow, overlaps
       { startedAt: 1_035, endedAt: 1_100 }, // slow, overlaps at its start
       { startedAt: 1_050, endedAt: 1_200 }, // slow, after the stall
       { startedAt: 1_000, endedAt: 1_020 }, // fast
     ];
-    assert.deepEqual(slowAnswersDuringStalls(samples, stalls, 50), { slow: 3, duringStall: 2 });
+    assert.deepEqual(summariseStalls(samples, stalls, 50), { count: 2, totalMs: 65, maxMs: 40, slowAnswers: 3, slowDuringStall: 2 });
   });
 });
