@@ -1,7 +1,7 @@
 import { canReceiveMarketing, isSuppressed, mayRequestOptIn } from '../compliance/consent.js';
 import { classifyKeyword, type KeywordIntent } from '../compliance/keywords.js';
 import { detectOptOut } from '../compliance/opt-out-intent.js';
-import { isAllowedAt } from '../compliance/quiet-hours.js';
+import { isAllowedAt, nextAllowedAt } from '../compliance/quiet-hours.js';
 import type { ConversationEvent, TimerKind } from './conversation-events.js';
 import type { ConversationContext } from './conversation-machine.js';
 
@@ -47,6 +47,9 @@ export const conversationGuards = {
     context.flow !== null &&
     event.facts.consentSince.getTime() + context.flow.optInTimeoutSeconds * 1000 > event.at.getTime(),
   quietHoursAllow: ({ event }: GuardArgs) => isAllowedAt(event.at, event.facts.zones, event.facts.window),
+  /** Blocked now, and no later moment is lawful in every place the shopper may be. */
+  noCommonWindow: ({ event }: GuardArgs) =>
+    !isAllowedAt(event.at, event.facts.zones, event.facts.window) && nextAllowedAt(event.at, event.facts.zones, event.facts.window) === null,
   isAbandonTimer: ({ event }: GuardArgs) => isTimer(event, 'abandon'),
   isOptInTimeout: ({ event }: GuardArgs) => isTimer(event, 'opt_in_timeout'),
   isStepTimer: ({ context, event }: GuardArgs) => isTimer(event, 'step') && event.stepIndex === context.nextStep,

@@ -240,6 +240,17 @@ export const conversationMachine = setup({
             }),
           },
           {
+            // Places the shopper may be never share a lawful hour: no moment will come, so say so rather than wait forever.
+            guard: and(['isAbandonTimer', 'mayRequestOptIn', 'noCommonWindow']),
+            target: 'notContacted',
+            actions: enqueueActions(({ context, event, enqueue }) => {
+              markAbandoned(enqueue, context, event.at);
+              if (context.cartId) {
+                emit(enqueue, { type: 'set_cart_status', cartId: context.cartId, status: 'not_contacted', reason: 'no_common_sending_window' });
+              }
+            }),
+          },
+          {
             // The opt-in request is a text like any other: at night it waits for morning.
             guard: and(['isAbandonTimer', 'mayRequestOptIn']),
             actions: enqueueActions(({ event, enqueue }) => {
@@ -331,6 +342,16 @@ export const conversationMachine = setup({
             }),
           },
           {
+            guard: and(['isStepTimer', 'noCommonWindow']),
+            target: 'notContacted',
+            actions: enqueueActions(({ context, enqueue }) => {
+              halt(enqueue, 'no_common_sending_window');
+              if (context.cartId) {
+                emit(enqueue, { type: 'set_cart_status', cartId: context.cartId, status: 'not_contacted', reason: 'no_common_sending_window' });
+              }
+            }),
+          },
+          {
             // Quiet hours: the same step waits for the next lawful moment, never dropped.
             guard: 'isStepTimer',
             actions: enqueueActions(({ context, event, enqueue }) => {
@@ -341,8 +362,19 @@ export const conversationMachine = setup({
         ],
       },
     },
-    waitingForAgent: {},
-    completed: {},
+    waitingForAgent: {
+      on: {
+        // A person has the thread: the shopper editing the same cart does not restart the automation
+        // (the cart row itself is refreshed by the intake). A newer cart starts its own sequence.
+        'cart.updated': { guard: 'isCurrentCart' },
+      },
+    },
+    completed: {
+      on: {
+        // Every step of this cart has gone; editing it again does not start them over.
+        'cart.updated': { guard: 'isCurrentCart' },
+      },
+    },
     recovered: {},
     optedOut: {
       on: {

@@ -12,6 +12,7 @@ import {
   FLOW,
   NEXT_MORNING,
   NIGHT,
+  NY,
   OTHER_CART,
   cartUpdated,
   effectTypes,
@@ -323,6 +324,18 @@ describe('conversation machine: the reminder sequence', () => {
     assert.deepEqual(reminders, [0, 1, 2], 'each step sends exactly once, in order');
   });
 
+  it('editing a cart whose every step has gone does not start the steps over', () => {
+    const result = step(reach('completed'), cartUpdated({ at: plusSeconds(stepDue(FLOW.steps.length - 1), 60) }));
+    assert.equal(result.state, 'completed');
+    assert.deepEqual(result.effects, []);
+  });
+
+  it('a newer cart after a completed sequence gets a sequence of its own', () => {
+    const result = step(reach('completed'), cartUpdated({ at: plusSeconds(stepDue(FLOW.steps.length - 1), 60), cartId: OTHER_CART }));
+    assert.equal(result.state, 'watching');
+    assert.equal(result.context.nextStep, 0);
+  });
+
   it('a one-step flow completes on its first step', () => {
     const oneStep = flow({ steps: [{ afterSeconds: 60, template: 'only' }] });
     const result = last([
@@ -387,6 +400,40 @@ describe('conversation machine: the reminder sequence', () => {
       { type: 'cancel_messages', reason: 'consent_missing' },
       { type: 'set_cart_status', cartId: CART, status: 'not_contacted', reason: 'consent_missing' },
     ]);
+  });
+});
+
+describe('conversation machine: places that never share a lawful hour', () => {
+  // New York and Tokyo are 13 hours apart in June: a 10:00-18:00 window is never open in both at once.
+  const apart = { zones: [NY, 'Asia/Tokyo'], window: { start: 600, end: 1080 } };
+
+  it('the opt-in request is not asked, and the cart says why, instead of waiting for a moment that never comes', () => {
+    const result = step(reach('watching'), timerFired('abandon', { at: ABANDONED_AT, consent: 'none', facts: apart }));
+    assert.equal(result.state, 'notContacted');
+    assert.deepEqual(effectsOf(result, 'queue_message'), []);
+    assert.deepEqual(effectsOf(result, 'schedule_timer'), []);
+    assert.deepEqual(effectsOf(result, 'set_cart_status').at(-1), {
+      type: 'set_cart_status',
+      cartId: CART,
+      status: 'not_contacted',
+      reason: 'no_common_sending_window',
+    });
+  });
+
+  it('a reminder step ends the sequence with the reason recorded, rather than leaving it with no timer', () => {
+    const result = step(reach('sequencing'), timerFired('step', { at: stepDue(0), stepIndex: 0, facts: apart }));
+    assert.equal(result.state, 'notContacted');
+    assert.deepEqual(result.effects, [
+      { type: 'cancel_timers', reason: 'no_common_sending_window' },
+      { type: 'cancel_messages', reason: 'no_common_sending_window' },
+      { type: 'set_cart_status', cartId: CART, status: 'not_contacted', reason: 'no_common_sending_window' },
+    ]);
+  });
+
+  it('zones that do share an hour still defer to it', () => {
+    const result = step(reach('sequencing'), timerFired('step', { at: stepDue(0), stepIndex: 0, facts: { ...apart, window: { start: 480, end: 1260 } } }));
+    assert.equal(result.state, 'sequencing');
+    assert.equal(effectsOf(result, 'schedule_timer').length, 1);
   });
 });
 
@@ -514,6 +561,22 @@ describe('conversation machine: a person talking', () => {
     const result = step(paused.persisted, timerFired('step', { at: stepDue(0), stepIndex: 0 }));
     assert.equal(result.state, 'waitingForAgent');
     assert.deepEqual(result.effects, []);
+  });
+
+  it('the shopper editing the same cart while a person has the thread leaves the automation paused', () => {
+    const paused = last([smsReceived('question?')], reach('sequencing'));
+    const result = step(paused.persisted, cartUpdated({ at: plusSeconds(stepDue(0), 60) }));
+    assert.equal(result.state, 'waitingForAgent');
+    assert.deepEqual(result.effects, [], 'no abandon clock restarted, no reminder scheduled');
+    assert.equal(result.context.needsAgent, true);
+  });
+
+  it('a newer cart while a person has the thread starts its own sequence and supersedes the paused one', () => {
+    const paused = last([smsReceived('question?')], reach('sequencing'));
+    const result = step(paused.persisted, cartUpdated({ at: plusSeconds(stepDue(0), 60), cartId: OTHER_CART }));
+    assert.equal(result.state, 'watching');
+    assert.equal(result.context.cartId, OTHER_CART);
+    assert.deepEqual(effectsOf(result, 'set_cart_status')[0], { type: 'set_cart_status', cartId: CART, status: 'superseded', reason: 'newer_cart' });
   });
 
   it('other text while opted out reaches an agent but stays opted out and halts nothing', () => {
