@@ -46,7 +46,9 @@ export async function createMerchant(deps: MerchantDeps, input: MerchantInput): 
     return { merchant, apiKey: key.key };
   } catch (error) {
     if (error instanceof UniqueConstraintError) {
-      throw new AppError('conflict', 'another merchant already uses this sender number', 409);
+      // Replies are routed to a merchant by the number or messaging service they reached: neither may be shared.
+      const what = error.fields && 'messaging_service_sid' in error.fields ? 'messaging service' : 'sender number';
+      throw new AppError('conflict', `another merchant already uses this ${what}`, 409);
     }
     throw error;
   }

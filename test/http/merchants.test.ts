@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { DEFAULT_FLOW_TEMPLATES } from '../../src/templates/system-messages.js';
 import { PUBLIC_BASE_URL, startHarness, type Harness } from '../support/harness.js';
 
 /**
@@ -206,6 +207,15 @@ describe('merchants API', () => {
     await create({ senderNumber });
     const response = await h.request('POST', '/api/v1/merchants', { body: validInput({ senderNumber }) });
     assertErrorEnvelope(response, 409, 'conflict');
+    assert.match(response.body.error.message, /sender number/);
+  });
+
+  test('a messaging service another merchant already uses is a 409 conflict: replies to it could not be told apart', async () => {
+    const messagingServiceSid = `MG${randomBytes(16).toString('hex')}`;
+    await create({ senderNumber: undefined, messagingServiceSid });
+    const response = await h.request('POST', '/api/v1/merchants', { body: validInput({ senderNumber: undefined, messagingServiceSid }) });
+    assertErrorEnvelope(response, 409, 'conflict');
+    assert.match(response.body.error.message, /messaging service/);
   });
 
   test('GET with the operator token or the merchant\'s own key shows the merchant, and never its secret or key', async () => {
@@ -229,13 +239,26 @@ describe('merchants API', () => {
     }
   });
 
-  test('a merchant created without a flow gets the default sequence', async () => {
+  test('a merchant created without a flow gets exactly the default flow: 900 s, 86400 s, steps at 0 / 1 / 2 days, COMEBACK10 on the last', async () => {
     const { created } = await create();
     const response = await h.request('GET', `/api/v1/merchants/${created.id}`, { token: created.apiKey });
     assert.equal(response.status, 200, response.text);
-    assert.ok(response.body.flow.steps.length >= 1);
-    const offsets = response.body.flow.steps.map((s: { afterSeconds: number }) => s.afterSeconds);
-    assert.deepEqual(offsets, [...offsets].sort((a: number, b: number) => a - b));
+    // README "Default flow": the templates are the shipped ones; the timings and the discount code are the contract.
+    assert.deepEqual(response.body.flow, {
+      abandonAfterSeconds: 900,
+      optInTimeoutSeconds: 86400,
+      steps: [
+        { afterSeconds: 0, template: DEFAULT_FLOW_TEMPLATES[0] },
+        { afterSeconds: 86400, template: DEFAULT_FLOW_TEMPLATES[1] },
+        { afterSeconds: 172800, template: DEFAULT_FLOW_TEMPLATES[2], discountCode: 'COMEBACK10' },
+      ],
+    });
+    // Every step names the shop, and the last one prints the code it carries.
+    for (const step of response.body.flow.steps as Array<{ template: string }>) assert.match(step.template, /\{\{shopName\}\}/);
+    assert.match(response.body.flow.steps[2].template, /\{\{discountCode\}\}/);
+    // What the conversations read is the stored row, the same flow.
+    const stored = await h.service.deps.db.models.Merchant.findByPk(created.id);
+    assert.deepEqual(stored?.flow, response.body.flow);
   });
 
   test("another merchant's key gets 404 for a merchant that exists, as for one that does not", async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, startHarness, type Harness, type TestMerchant } from '../support/harness.js';
+import { ACCOUNT_SID, AUTH_TOKEN, checkoutFor, eventually, PUBLIC_BASE_URL, startHarness, type Harness, type TestMerchant } from '../support/harness.js';
 import { reachableRecipient } from '../support/reachable-recipient.js';
 import { buildSignedTwilioPost } from '../support/twilio-webhook-client.js';
 
@@ -15,6 +15,9 @@ const STATUS_PATH = '/webhooks/twilio/status';
 const EMPTY_TWIML = /^(<\?xml version="1\.0" encoding="UTF-8"\?>)?<Response\s*\/>$/;
 
 const messageSid = () => 'SM' + randomBytes(16).toString('hex');
+const messagingServiceSid = () => 'MG' + randomBytes(16).toString('hex');
+/** A number no merchant owns (the harness hands out +1415555xxxx senders; no test shopper is in 202). */
+const UNOWNED_NUMBER = '+12025550188';
 
 describe('Twilio webhook contract', () => {
   let h: Harness;
@@ -206,5 +209,96 @@ describe('Twilio webhook contract', () => {
     const response = await h.postInbound(merchant, from, 'hi there');
     assert.equal(response.status, 200);
     assert.match(response.text.trim(), EMPTY_TWIML);
+  });
+
+  /**
+   * A merchant that sends through a Twilio Messaging Service only (no sender
+   * number of its own), and a shopper its opt-in request has gone to: Twilio
+   * sends that shopper's replies with `To` set to whichever number of the
+   * service the shopper texted, and `MessagingServiceSid` set to the service.
+   */
+  async function serviceMerchantWithShopper(name: string, supportContact: string) {
+    const sid = messagingServiceSid();
+    const shop = await h.createMerchant({
+      name,
+      senderNumber: undefined,
+      messagingServiceSid: sid,
+      supportContact,
+      flow: { abandonAfterSeconds: 1, optInTimeoutSeconds: 600, steps: [{ afterSeconds: 3600, template: '{{shopName}}: your cart is waiting: {{recoveryUrl}}' }] },
+    });
+    const recipient = reachableRecipient(new Date(), 30, variant++);
+    assert.equal((await h.postCheckout(shop, checkoutFor(recipient))).status, 200);
+    const [optIn] = await h.twilio.waitForMessages(1, { to: recipient.phone, timeoutMs: 15_000 });
+    assert.equal(optIn!.form.MessagingServiceSid, sid, 'the opt-in request went through the messaging service');
+    assert.equal(optIn!.form.From, undefined);
+    const conversation = await eventually(async () => {
+      const c = await h.conversation(shop, recipient.phone);
+      return c?.state === 'awaitingOptIn' ? c : undefined;
+    });
+    assert.equal(conversation.consent, 'requested');
+    return { shop, sid, phone: recipient.phone };
+  }
+
+  const requestsTo = (phone: string) => h.twilio.requests.filter((r) => r.form.To === phone);
+
+  test("a STOP sent to a number no merchant owns is applied to the merchant whose MessagingServiceSid it carries", async () => {
+    const { shop, sid, phone } = await serviceMerchantWithShopper('Service Shop', 'help@service-shop.test');
+    const params = inboundParams(phone, 'STOP', { To: UNOWNED_NUMBER, MessagingServiceSid: sid });
+    assertEmptyTwiml(await post(INBOUND_PATH, params));
+    // A STOP is committed before the webhook is answered.
+    const conversation = await h.conversation(shop, phone);
+    assert.equal(conversation.state, 'optedOut');
+    assert.equal(conversation.consent, 'revoked');
+    assert.deepEqual(conversation.pendingTimers, []);
+    const stop = conversation.messages.find((m: any) => m.direction === 'inbound');
+    assert.equal(stop?.body, 'STOP');
+    const [row] = await models().Message.findAll({ where: { providerMessageId: params.MessageSid! } });
+    assert.equal(row?.merchantId, shop.id);
+    assert.equal(row?.messagingServiceSid, sid);
+    const ledger = await h.request('GET', `/api/v1/consent?phone=${encodeURIComponent(phone)}`, { token: shop.apiKey });
+    assert.equal(ledger.body.status, 'revoked');
+    assert.deepEqual([ledger.body.entries.at(-1).change, ledger.body.entries.at(-1).source], ['revoked', 'keyword']);
+    assert.equal(ledger.body.entries.at(-1).evidence.providerMessageId, params.MessageSid);
+    // Confirmed once, by that merchant, through its messaging service.
+    const confirmation = await eventually(async () => h.twilio.messagesTo(phone).find((r) => /unsubscribed/i.test(r.form.Body ?? '')));
+    assert.equal(confirmation.form.MessagingServiceSid, sid);
+    assert.match(confirmation.form.Body ?? '', /Service Shop/);
+    // Nobody else got the text: the file's own merchant knows nothing of this shopper.
+    assert.equal(await models().Customer.count({ where: { merchantId: merchant.id, phone } }), 0);
+    assert.equal(await models().Conversation.count({ where: { phone } }), 1);
+  });
+
+  test("HELP sent to a number no merchant owns is answered by the merchant whose MessagingServiceSid it carries, through that service", async () => {
+    const { shop, sid, phone } = await serviceMerchantWithShopper('Service Shop', 'help@service-shop.test');
+    assertEmptyTwiml(await post(INBOUND_PATH, inboundParams(phone, 'HELP', { To: UNOWNED_NUMBER, MessagingServiceSid: sid })));
+    const help = await eventually(async () => h.twilio.messagesTo(phone).find((r) => (r.form.Body ?? '').includes('help@service-shop.test')));
+    assert.equal(help.form.MessagingServiceSid, sid);
+    assert.equal(help.form.From, undefined);
+    assert.match(help.form.Body ?? '', /Service Shop/);
+    assert.match(help.form.Body ?? '', /STOP/);
+    const conversation = await h.conversation(shop, phone);
+    assert.ok(conversation.messages.some((m: any) => m.direction === 'inbound' && m.body === 'HELP'));
+    assert.ok(conversation.messages.some((m: any) => m.direction === 'outbound' && m.kind === 'help'));
+    // HELP changes nothing else: the opt-in question is still open.
+    assert.equal(conversation.state, 'awaitingOptIn');
+    assert.equal(conversation.consent, 'requested');
+  });
+
+  test('an inbound text with an unknown To and an unknown MessagingServiceSid is 200 empty TwiML, stores nothing and is logged as unknown_recipient', async () => {
+    // A merchant on a messaging service exists, so a lookup that ignored the SID's value would find one.
+    await h.createMerchant({ senderNumber: undefined, messagingServiceSid: messagingServiceSid() });
+    const from = nextPhone();
+    const params = inboundParams(from, 'STOP', { To: UNOWNED_NUMBER, MessagingServiceSid: messagingServiceSid() });
+    assertEmptyTwiml(await post(INBOUND_PATH, params));
+    assert.equal(await models().Message.count({ where: { providerMessageId: params.MessageSid! } }), 0);
+    assert.equal(await models().Customer.count({ where: { phone: from } }), 0);
+    assert.equal(await models().Conversation.count({ where: { phone: from } }), 0);
+    const events = await models().WebhookEvent.findAll({ where: { platform: 'twilio', eventId: params.MessageSid! } });
+    assert.deepEqual(
+      events.map((e) => [e.merchantId, e.status, e.reason]),
+      [[null, 'rejected', 'unknown_recipient']],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.deepEqual(requestsTo(from), [], 'no reply of any kind');
   });
 });
