@@ -210,19 +210,45 @@ export function createQueueEngine(
       }
     },
     async close(graceMs) {
-      const closing = Promise.all(workers.map((worker) => worker.close()));
-      const timedOut = await Promise.race([
-        closing.then(() => false),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
-      ]);
-      if (timedOut) {
+      let closed = true;
+      if (!(await settlesWithin(Promise.all(workers.map((worker) => worker.close())), graceMs))) {
         logger.warn({ graceMs }, 'jobs still running at shutdown; forcing workers closed');
-        await Promise.all(workers.map((worker) => worker.close(true)));
+        // BullMQ's forced close joins a close already under way, and either still talks to the backend:
+        // jobs that never end, or a backend that cannot be reached, would hold the exit forever.
+        closed = await settlesWithin(Promise.all(workers.map((worker) => worker.close(true))), FORCED_CLOSE_MS);
       }
-      await Promise.all([timers.close(), outbox.close()]);
+      if (closed) closed = await settlesWithin(Promise.all([timers.close(), outbox.close()]), FORCED_CLOSE_MS);
+      if (!closed) {
+        logger.warn({ waitedMs: FORCED_CLOSE_MS }, 'queue not closed in time at shutdown (backend not answering, or jobs still running); dropping its connections');
+        classes.abandon();
+      }
       await classes.close();
     },
   };
+}
+
+/**
+ * How long a shutdown step that needs the backend may wait for it once the
+ * grace period is over. Jobs are copies of database rows: whatever a stopped
+ * worker leaves behind, the reconciler re-enqueues at the next start.
+ */
+const FORCED_CLOSE_MS = 2_000;
+
+/** True when `work` settled (either way) within `ms`. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 type NewJob = Parameters<Queue['addBulk']>[0][number];
@@ -266,6 +292,8 @@ async function addAll(queue: Queue, backend: 'redis' | 'postgres', jobs: NewJob[
 interface BackendClasses {
   queue(name: string): Queue;
   worker(name: string, processor: (job: Job) => Promise<unknown>, opts: { concurrency: number; limiter?: { max: number; duration: number } }): Worker;
+  /** The backend is gone at shutdown: stop every connection trying to reach it, so the process can exit. */
+  abandon(): void;
   close(): Promise<void>;
 }
 
@@ -285,8 +313,12 @@ export function unixSocketOf(url: string): { path: string; db: number } | null {
 function redisClasses(config: Extract<QueueBackendConfig, { kind: 'redis' }>): BackendClasses {
   // Workers need blocking connections that never give up on a command.
   const connections: Redis[] = [];
+  let abandoned = false;
+  // ioredis's own delays; none once abandoned. BullMQ's duplicates of these connections (a worker's
+  // blocking one) copy the options, so they stop too, at their next attempt.
+  const retryStrategy = (times: number) => (abandoned ? null : Math.min(times * 50, 2000));
   const connect = (forWorker: boolean) => {
-    const options: RedisOptions = { maxRetriesPerRequest: forWorker ? null : 3, connectTimeout: 5000, enableOfflineQueue: forWorker };
+    const options: RedisOptions = { maxRetriesPerRequest: forWorker ? null : 3, connectTimeout: 5000, enableOfflineQueue: forWorker, retryStrategy };
     const socket = unixSocketOf(config.url);
     const redis = socket ? new Redis({ ...options, ...socket }) : new Redis(config.url, options);
     connections.push(redis);
@@ -295,8 +327,18 @@ function redisClasses(config: Extract<QueueBackendConfig, { kind: 'redis' }>): B
   return {
     queue: (name) => new Queue(name, { connection: connect(false), prefix: config.prefix }),
     worker: (name, processor, opts) => new Worker(name, processor, { connection: connect(true), prefix: config.prefix, ...opts }),
+    abandon() {
+      abandoned = true;
+      for (const redis of connections) redis.disconnect();
+    },
     async close() {
-      await Promise.all(connections.map((redis) => redis.quit().catch(() => redis.disconnect())));
+      // QUIT waits for an answer, queued offline while Redis is away (worker connections never give up):
+      // only a connection that is up is asked; the rest, and any QUIT not answered in time, are dropped.
+      await Promise.all(
+        connections.map(async (redis) => {
+          if (redis.status !== 'ready' || !(await settlesWithin(redis.quit(), FORCED_CLOSE_MS))) redis.disconnect();
+        }),
+      );
     },
   };
 }
@@ -332,6 +374,8 @@ function postgresClasses(config: Extract<QueueBackendConfig, { kind: 'postgres' 
   return {
     queue: (name) => new PgQueue(name, { connection }) as unknown as Queue,
     worker: (name, processor, opts) => new PgWorker(name, processor, { connection, ...opts }) as unknown as Worker,
+    // The pools' idle timeouts end their connections; nothing here retries forever.
+    abandon: () => {},
     close: async () => {},
   };
 }
