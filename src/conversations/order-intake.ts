@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import { col, fn, Op, type Transaction } from 'sequelize';
 import type { OrderPlaced } from '../domain/cart-event.js';
 import type { CartRow, MerchantRow } from '../db/models/index.js';
 import { MARKETING_KINDS, applyEvent } from './apply-event.js';
@@ -66,7 +66,9 @@ export async function ingestOrderPlaced(
     }
     const lastSent = await deps.db.models.Message.findOne({
       where: { cartId: cart.id, direction: 'outbound', status: { [Op.in]: ['sent', 'delivered'] } },
-      order: [['sentAt', 'DESC']],
+      // A delivery report can land before the send's own write-back records sentAt: such a row was still
+      // sent, after it was queued.
+      order: [[fn('COALESCE', col('sent_at'), col('created_at')), 'DESC']],
       transaction,
     });
     await cart.update(

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { QueryTypes } from 'sequelize';
 import { ACCOUNT_SID, AUTH_TOKEN, checkoutFor, eventually, orderFor, PUBLIC_BASE_URL, startHarness, type Harness, type QueueMode, type TestMerchant } from '../support/harness.js';
 import { reachableRecipient } from '../support/reachable-recipient.js';
 
@@ -104,9 +105,14 @@ for (const mode of (process.env.E2E_MODES?.split(',') ?? ['redis', 'postgres']) 
       assert.equal(later.messages.find((m: any) => m.id === capped.id).status, 'refused');
     });
 
-    test('an order for the cart cancels what is pending and records the recovered revenue', async () => {
+    test('an order for the cart cancels what is pending and records the recovered revenue, attributed to the last text sent', async () => {
       const { recipient, checkout } = await optedIn();
       await h.twilio.waitForMessages(2, { to: recipient.phone, timeoutMs: 15_000 });
+      // Both the opt-in request and the first reminder are recorded as sent before the order comes.
+      await eventually(async () => {
+        const c = await h.conversation(merchant, recipient.phone);
+        return c?.messages.filter((m: any) => m.direction === 'outbound' && m.sentAt).length === 2;
+      }, 10_000, 'two texts recorded as sent');
       const order = orderFor(checkout);
       assert.equal((await h.postOrder(merchant, order)).status, 200);
       const sentSoFar = h.twilio.messagesTo(recipient.phone).length;
@@ -126,6 +132,14 @@ for (const mode of (process.env.E2E_MODES?.split(',') ?? ['redis', 'postgres']) 
       const attributed = conversation.messages.find((m: any) => m.id === cart?.attributedMessageId);
       assert.equal(attributed?.direction, 'outbound');
       assert.ok(attributed?.sentAt, 'attributed to a text that was sent');
+      // Not just any text that was sent: the latest one, the reminder after the opt-in request.
+      const sent = await h.service.deps.db.sequelize.query<{ id: string; kind: string }>(
+        `SELECT id, kind FROM messages WHERE cart_id = :cartId AND direction = 'outbound' AND sent_at IS NOT NULL ORDER BY sent_at DESC`,
+        { replacements: { cartId: cart?.id }, type: QueryTypes.SELECT },
+      );
+      assert.ok(sent.length >= 2, `${sent.length} texts sent about the cart`);
+      assert.equal(cart?.attributedMessageId, sent[0]!.id);
+      assert.equal(sent[0]!.kind, 'reminder');
     });
 
     /** Nothing automated went out after the shopper's text arrived, and nothing is left to go. */
@@ -265,6 +279,50 @@ for (const mode of (process.env.E2E_MODES?.split(',') ?? ['redis', 'postgres']) 
       await new Promise((resolve) => setTimeout(resolve, 3500));
       assert.equal(h.twilio.messagesTo(recipient.phone).length, sentSoFar, 'nothing more after a carrier opt-out');
       assert.ok(!bodiesTo(h, recipient.phone).some((b) => /unsubscribed/i.test(b)), 'no confirmation of our own');
+    });
+
+    test('a send the provider refuses with error 21610 revokes consent (source provider) and ends the sequence without a STOP confirmation', async () => {
+      const recipient = nextRecipient();
+      assert.equal((await h.postCheckout(merchant, checkoutFor(recipient))).status, 200);
+      await h.twilio.waitForMessages(1, { to: recipient.phone, timeoutMs: 15_000 });
+      // The shopper has since replied STOP to the sender at the carrier: Twilio refuses every further send to them.
+      h.twilio.optedOut.add(recipient.phone);
+      assert.equal((await h.postInbound(merchant, recipient.phone, 'Yes please')).status, 200);
+      const attempts = () => h.twilio.requests.filter((r) => r.form.To === recipient.phone);
+      const refused = await eventually(async () => attempts().find((r) => r.status === 400));
+      assert.equal(refused.errorCode, 21610);
+      assert.match(refused.form.Body ?? '', /your IPod Nano/, 'the first reminder was the send refused');
+      const conversation = await eventually(async () => {
+        const c = await h.conversation(merchant, recipient.phone);
+        return c?.state === 'optedOut' ? c : undefined;
+      });
+      assert.equal(conversation.consent, 'revoked');
+      assert.deepEqual(conversation.pendingTimers, []);
+      const reminder = conversation.messages.find((m: any) => m.kind === 'reminder');
+      assert.equal(reminder.status, 'failed');
+      assert.equal(reminder.statusReason, 'provider_rejected');
+      assert.equal((await h.service.deps.db.models.Message.findByPk(reminder.id))?.errorCode, '21610');
+      // The consent ledger says who revoked it and why.
+      const ledger = await h.request('GET', `/api/v1/consent?phone=${encodeURIComponent(recipient.phone)}`, { token: merchant.apiKey });
+      assert.equal(ledger.body.status, 'revoked');
+      assert.deepEqual(
+        ledger.body.entries.map((e: any) => [e.change, e.source]),
+        [['requested', 'checkout'], ['confirmed', 'keyword'], ['revoked', 'provider']],
+      );
+      const evidence = ledger.body.entries.at(-1).evidence;
+      assert.deepEqual([evidence.providerErrorCode, evidence.messageId, evidence.previous], ['21610', reminder.id, 'confirmed']);
+      // Past every later step's due time: nothing more is tried, and no confirmation of our own is queued or sent.
+      await new Promise((resolve) => setTimeout(resolve, 7000));
+      assert.deepEqual(
+        attempts().map((r) => r.status),
+        [201, 400],
+        attempts().map((r) => r.form.Body).join(' | '),
+      );
+      const later = await h.conversation(merchant, recipient.phone);
+      assert.deepEqual(
+        later.messages.filter((m: any) => m.direction === 'outbound').map((m: any) => [m.kind, m.status]),
+        [['opt_in_request', 'sent'], ['reminder', 'failed']],
+      );
     });
   });
 }
