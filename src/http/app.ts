@@ -61,7 +61,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(
     merchantRoutes({
       ...deps,
-      webhookUrl: (merchantId) => `${deps.publicBaseUrl ?? ''}/webhooks/shopify/${merchantId}`,
+      // Without PUBLIC_BASE_URL (a first local run), the origin the request came to (behind a proxy, its forwarded one).
+      webhookUrl: (merchantId, req) => `${deps.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}/webhooks/shopify/${merchantId}`,
     }),
   );
   api.use(conversationRoutes(deps));

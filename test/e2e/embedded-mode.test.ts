@@ -67,21 +67,24 @@ test('npm start on embedded defaults: token printed once, a checkout reaches the
     }),
   });
   assert.equal(created.status, 201);
-  const merchant = (await created.json()) as { id: string; apiKey: string };
+  const merchant = (await created.json()) as { id: string; apiKey: string; webhookUrl: string };
+  assert.equal(merchant.webhookUrl, `${first.url}/webhooks/shopify/${merchant.id}`, 'without PUBLIC_BASE_URL, a URL the operator can paste as is');
 
   const recipient = reachableRecipient();
-  const raw = Buffer.from(JSON.stringify(checkoutFor(recipient)));
-  const webhook = await fetch(`${first.url}/webhooks/shopify/${merchant.id}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': 'checkouts/create',
-      'x-shopify-hmac-sha256': signShopifyBody(raw, WEBHOOK_SECRET),
-      'x-shopify-event-id': randomUUID(),
-    },
-    body: raw,
-  });
-  assert.equal(webhook.status, 200);
+  const sendCheckout = (url: string) => {
+    const raw = Buffer.from(JSON.stringify(checkoutFor(recipient)));
+    return fetch(`${url}/webhooks/shopify/${merchant.id}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'checkouts/create',
+        'x-shopify-hmac-sha256': signShopifyBody(raw, WEBHOOK_SECRET),
+        'x-shopify-event-id': randomUUID(),
+      },
+      body: raw,
+    });
+  };
+  assert.equal((await sendCheckout(first.url)).status, 200);
   const conversation = await eventually(async () => {
     const response = await fetch(`${first.url}/api/v1/conversations?phone=${encodeURIComponent(recipient.phone)}`, {
       headers: { authorization: `Bearer ${merchant.apiKey}` },
@@ -99,5 +102,7 @@ test('npm start on embedded defaults: token printed once, a checkout reaches the
   assert.doesNotMatch(second.output(), /initialising embedded PostgreSQL/, 'the existing data dir is reused, not re-initialised');
   const again = await fetch(`${second.url}/api/v1/merchants/${merchant.id}`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(again.status, 200, 'the merchant survived the restart');
+  // The webhook secret is sealed with the kept SECRETS_KEY: a key made anew at this start could not open it.
+  assert.equal((await sendCheckout(second.url)).status, 200, 'the merchant secret still opens after a restart');
   assert.equal(await stop(), 0);
 });
