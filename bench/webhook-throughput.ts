@@ -471,7 +471,9 @@ async function main(): Promise<void> {
 
   const codeAfter = codeVersion();
   const changed = codeAfter.commit !== code.commit || codeAfter.dirty.join() !== code.dirty.join();
-  const shape = `${args.workers > 0 ? `web + ${args.workers} worker process(es)` : 'one process'}${args.pgSocket ? ', PostgreSQL over its Unix socket' : ''} (Redis mode)`;
+  // Embedded mode always runs one process; the shape flags apply to Redis mode alone.
+  const redisShape = `${args.workers > 0 ? `web + ${args.workers} worker process(es)` : 'one process'}${args.pgSocket ? ', PostgreSQL over its Unix socket' : ''}${args.redisSocket ? ', Redis over its Unix socket' : ''}`;
+  const shape = modes.map((mode) => (mode === 'redis' ? `Redis mode: ${redisShape}` : 'embedded mode: one process')).join('; ');
   process.stdout.write(`\nCartRescue webhook benchmark, ${startedAt.toISOString()}, code ${code.commit}${code.dirty.length > 0 ? '+uncommitted' : ''}${changed ? ` (CHANGED during the run, now ${codeAfter.commit})` : ''}, ${cpus().length} CPU(s), node ${process.version}, SMS_MAX_PER_SECOND=${args.smsPerSecond}, ${shape}\n`);
   printTable(results);
   const checks = verdicts(results);
