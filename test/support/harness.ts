@@ -26,6 +26,7 @@ export interface TestMerchant {
   id: string;
   apiKey: string;
   webhookUrl: string;
+  /** Empty for a merchant that sends through a messaging service only: `postInbound` then needs `To` in `extra`. */
   senderNumber: string;
 }
 
@@ -175,13 +176,15 @@ export async function startHarness(options: { label: string; queue?: QueueMode; 
         },
       });
       if (response.status !== 201) throw new Error(`merchant not created: ${response.status} ${response.text}`);
-      return { ...(response.body as { id: string; apiKey: string; webhookUrl: string }), senderNumber: (overrides.senderNumber as string) ?? senderNumber };
+      return { ...(response.body as { id: string; apiKey: string; webhookUrl: string }), senderNumber: 'senderNumber' in overrides ? ((overrides.senderNumber as string | undefined) ?? '') : senderNumber };
     },
     postCheckout: (merchant, checkout, opts = {}) =>
       postShopify(merchant, opts.topic ?? 'checkouts/create', checkout, opts.eventId ?? randomUUID(), opts.secret),
     postOrder: (merchant, order, opts = {}) => postShopify(merchant, 'orders/create', order, opts.eventId ?? randomUUID()),
-    postInbound: (merchant, from, body, extra = {}) =>
-      postTwilio('/webhooks/twilio/inbound', {
+    postInbound: (merchant, from, body, extra = {}) => {
+      // A number the merchant does not own would route the text elsewhere, or nowhere, without a word.
+      if (!merchant.senderNumber && !extra.To) throw new Error('this merchant has no sender number: pass To (and MessagingServiceSid) in extra');
+      return postTwilio('/webhooks/twilio/inbound', {
         MessageSid: 'SM' + randomBytes(16).toString('hex'),
         SmsSid: 'SM' + randomBytes(16).toString('hex'),
         AccountSid: ACCOUNT_SID,
@@ -193,7 +196,8 @@ export async function startHarness(options: { label: string; queue?: QueueMode; 
         SmsStatus: 'received',
         ApiVersion: '2010-04-01',
         ...extra,
-      }),
+      });
+    },
     postStatus: (params, query) => postTwilio(`/webhooks/twilio/status${query ? `?${query}` : ''}`, params),
     async conversation(merchant, phone) {
       const response = await request('GET', `/api/v1/conversations?phone=${encodeURIComponent(phone)}`, { token: merchant.apiKey });
