@@ -23,7 +23,7 @@ const KEY_MESSAGE = 'must be 32 random bytes, base64 or hex encoded';
 const keyText = z.string().regex(KEY_TEXT, KEY_MESSAGE);
 const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
 
-const EnvSchema = z
+const EnvFields = z
   .object({
     PORT: z.preprocess(emptyToUndefined, port.optional()).transform((value) => value ?? 3000),
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
@@ -65,23 +65,24 @@ const EnvSchema = z
     EMBEDDED_PG_PORT: z.preprocess(emptyToUndefined, port.optional()),
     ROLE: z.preprocess(emptyToUndefined, z.enum(['all', 'web', 'worker']).default('all')),
     DATA_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(30, 'must be at least 30 days').default(730)),
-  })
-  .superRefine((env, ctx) => {
-    if (env.SMS_PROVIDER === 'twilio') {
-      for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when SMS_PROVIDER=twilio' });
-      }
-    }
-    if (env.ROLE !== 'all' && !env.DATABASE_URL) {
-      // The embedded PostgreSQL belongs to the one process that started it.
-      ctx.addIssue({ code: 'custom', path: ['ROLE'], message: `${env.ROLE} needs DATABASE_URL: split roles share an external database` });
-    }
-    if (env.DATABASE_URL) {
-      for (const key of ['ADMIN_TOKEN', 'SECRETS_KEY'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when DATABASE_URL is set' });
-      }
-    }
   });
+
+const EnvSchema = EnvFields.superRefine((env, ctx) => {
+  if (env.SMS_PROVIDER === 'twilio') {
+    for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL'] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when SMS_PROVIDER=twilio' });
+    }
+  }
+  if (env.ROLE !== 'all' && !env.DATABASE_URL) {
+    // The embedded PostgreSQL belongs to the one process that started it.
+    ctx.addIssue({ code: 'custom', path: ['ROLE'], message: `${env.ROLE} needs DATABASE_URL: split roles share an external database` });
+  }
+  if (env.DATABASE_URL) {
+    for (const key of ['ADMIN_TOKEN', 'SECRETS_KEY'] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when DATABASE_URL is set' });
+    }
+  }
+});
 
 export interface Config {
   port: number;
@@ -124,6 +125,33 @@ export interface Config {
   dataRetentionDays: number;
 }
 
+/**
+ * What `npm run migrate` needs: where the database is and how to log. A
+ * deploy step that migrates before the service starts is not handed the
+ * service's secrets.
+ */
+export interface MigrateConfig {
+  databaseUrl: string | null;
+  dataDir: string;
+  embeddedPgPort: number | null;
+  logLevel: Config['logLevel'];
+}
+
+const MigrateEnvSchema = EnvFields.pick({ DATABASE_URL: true, DATA_DIR: true, EMBEDDED_PG_PORT: true, LOG_LEVEL: true });
+
+export function loadMigrateConfig(env: Record<string, string | undefined> = process.env): MigrateConfig {
+  const e = parseEnv(MigrateEnvSchema, env);
+  return { databaseUrl: e.DATABASE_URL ?? null, dataDir: e.DATA_DIR, embeddedPgPort: e.EMBEDDED_PG_PORT ?? null, logLevel: e.LOG_LEVEL };
+}
+
+function parseEnv<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>): T {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
 export class ConfigError extends Error {
   readonly code = 'invalid_config';
   constructor(readonly problems: string[]) {
@@ -133,11 +161,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env);
   return {
     port: e.PORT,
     host: e.HOST,

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadMigrateConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { applicationNameFor, openDatabase } from './database.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
@@ -6,7 +6,7 @@ import { migrate } from './migrator.js';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL (or the embedded database). */
 async function run(): Promise<void> {
-  const config = loadConfig();
+  const config = loadMigrateConfig();
   const logger = createLogger(config.logLevel);
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger });
   const db = openDatabase(config.databaseUrl ?? embedded!.url, logger, { applicationName: applicationNameFor('migrate') });
