@@ -47,6 +47,25 @@ describe('checkout updates that race or change the phone', { concurrency: true }
     assert.deepEqual(conversation.pendingTimers.map((t: any) => t.kind), ['abandon']);
   });
 
+  test('a checkouts/update of the cart a person is now handling refreshes the cart and leaves the automation paused', async () => {
+    const recipient = nextRecipient();
+    const checkout = checkoutFor(recipient);
+    assert.equal((await h.postCheckout(quick, checkout)).status, 200);
+    await h.twilio.waitForMessages(1, { to: recipient.phone, timeoutMs: 10_000 });
+    assert.equal((await h.postInbound(quick, recipient.phone, 'does it ship to Canada?')).status, 200);
+    const paused = await h.conversation(quick, recipient.phone);
+    assert.equal(paused.state, 'waitingForAgent');
+    const more = { ...checkout, total_price: '999.00', updated_at: new Date(Date.now() + 1000).toISOString() };
+    const updated = await h.postCheckout(quick, more, { topic: 'checkouts/update' });
+    assert.equal(updated.status, 200);
+    const after = await h.conversation(quick, recipient.phone);
+    assert.equal(after.state, 'waitingForAgent');
+    assert.deepEqual(after.pendingTimers, [], 'no abandon clock restarted behind the person');
+    assert.equal(after.cart.total, 99900, 'the cart itself is refreshed');
+    await sleep(2500);
+    assert.equal(h.twilio.messagesTo(recipient.phone).length, 1, 'nothing automated after the shopper asked a person');
+  });
+
   test('a checkouts/update that removes the phone stops the texts to the old phone', async () => {
     const recipient = nextRecipient();
     const checkout = checkoutFor(recipient);
