@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps): Express {
     merchantRoutes({
       ...deps,
       // Without PUBLIC_BASE_URL (a first local run), the origin the request came to (behind a proxy, its forwarded one).
-      webhookUrl: (merchantId, req) => `${deps.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}/webhooks/shopify/${merchantId}`,
+      webhookUrl: (merchantId, req) => `${deps.publicBaseUrl ?? `${req.protocol}://${req.host ?? 'localhost'}`}/webhooks/shopify/${merchantId}`,
     }),
   );
   api.use(conversationRoutes(deps));
