@@ -24,6 +24,7 @@ import { createMetrics } from './metrics.js';
 import { createBackgroundPacer, webhookFirst } from './queue/background-pacer.js';
 import { createQueueEngine, type QueueBackendConfig } from './queue/queue-engine.js';
 import { SecretBox } from './security/secret-box.js';
+import { settlesWithin } from './settles-within.js';
 import { suppressionKey } from './security/suppression-key.js';
 import { createSuppression } from './compliance/suppression.js';
 
@@ -262,7 +263,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await queue.close(config.shutdownGraceMs);
-        await Promise.race([serverClosed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+        await settlesWithin(serverClosed, 2000);
         server.closeAllConnections();
         await provider.close?.();
         await db.close();

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Dispatch, Dispatcher } from '../conversations/deps.js';
 import { applicationNameFor, CONNECT_TIMEOUT_MS, POOL_IDLE_MS, STATEMENT_TIMEOUT_MS } from '../db/database.js';
 import type { Metrics } from '../metrics.js';
+import { settlesWithin } from '../settles-within.js';
 
 export type QueueBackendConfig =
   | { kind: 'redis'; url: string; prefix: string }
@@ -233,23 +234,6 @@ export function createQueueEngine(
  * worker leaves behind, the reconciler re-enqueues at the next start.
  */
 const FORCED_CLOSE_MS = 2_000;
-
-/** True when `work` settled (either way) within `ms`. */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = work.then(
-    () => true,
-    () => true,
-  );
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([settled, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 type NewJob = Parameters<Queue['addBulk']>[0][number];
 
