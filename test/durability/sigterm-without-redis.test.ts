@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, it } from 'node:test';
 import { ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, PUBLIC_BASE_URL } from '../support/harness.js';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
+import { startPrivateRedis, workersBlocking, type PrivateRedis } from '../support/private-redis.js';
 import { createServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -22,17 +22,6 @@ after(async () => {
   await redis?.stop();
   await database?.drop();
 });
-
-/** Both queue workers (timers, outbox) waiting in their blocking pop: the state a drain meets in service. */
-async function workersBlocking(server: PrivateRedis): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const clients = String(await server.client().client('LIST')).split('\n');
-    if (clients.filter((client) => / cmd=bzpopmin /.test(client)).length >= 2) return;
-    if (Date.now() > deadline) throw new Error(`workers not blocking on Redis:\n${clients.join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 it('exits 0, after a bounded wait, when Redis died before the SIGTERM', { timeout: 90_000 }, async () => {
   database = await createTestDatabase('sigterm_without_redis');

@@ -77,6 +77,10 @@ describe('which cart an order recovers', { concurrency: true }, () => {
   const sql = <T extends object>(query: string, replacements: Record<string, unknown> = {}) =>
     h.service.deps.db.sequelize.query<T>(query, { replacements, type: QueryTypes.SELECT });
 
+  /** The window counts back from the order to the cart's last activity: moved back in the database, as time would. */
+  const lastActiveAgo = (cartId: string, ms: number) =>
+    sql(`UPDATE abandoned_carts SET last_activity_at = :at WHERE id = :id RETURNING id`, { id: cartId, at: new Date(Date.now() - ms) });
+
   async function cartOf(merchant: TestMerchant, checkout: Record<string, any>): Promise<CartRecord> {
     const [cart] = await sql<CartRecord>(
       `SELECT id, status, recovered_at, recovered_revenue_minor, order_id, attributed_message_id
@@ -158,10 +162,7 @@ describe('which cart an order recovers', { concurrency: true }, () => {
   test('an order by phone alone recovers a cart whose last activity is just inside the window', async () => {
     const recipient = nextRecipient();
     const { checkout, cart } = await openCart(quiet, recipient);
-    await sql(`UPDATE abandoned_carts SET last_activity_at = :at WHERE id = :id RETURNING id`, {
-      id: cart.id,
-      at: new Date(Date.now() - QUIET_WINDOW_MS + 5 * 60_000),
-    });
+    await lastActiveAgo(cart.id, QUIET_WINDOW_MS - 5 * 60_000);
 
     const order = phoneOnlyOrder(checkout, recipient.phone);
     const answer = await h.postOrder(quiet, order);
@@ -175,10 +176,7 @@ describe('which cart an order recovers', { concurrency: true }, () => {
   test('an order by phone alone does not match a cart whose last activity is outside the window', async () => {
     const recipient = nextRecipient();
     const { checkout, cart } = await openCart(quiet, recipient);
-    await sql(`UPDATE abandoned_carts SET last_activity_at = :at WHERE id = :id RETURNING id`, {
-      id: cart.id,
-      at: new Date(Date.now() - QUIET_WINDOW_MS - 5 * 60_000),
-    });
+    await lastActiveAgo(cart.id, QUIET_WINDOW_MS + 5 * 60_000);
 
     const answer = await h.postOrder(quiet, phoneOnlyOrder(checkout, recipient.phone));
     assert.equal(answer.status, 200);

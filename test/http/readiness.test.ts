@@ -1,64 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { describe, test } from 'node:test';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { eventually, startHarness, type Harness } from '../support/harness.js';
-import { freePort } from '../support/service-process.js';
+import { startPrivateRedis, workersBlocking } from '../support/private-redis.js';
 import { ADMIN_PG_URL } from '../support/test-database.js';
-
-/** A `redis-server` of this file's own on a fixed port, so it can be killed and started again where the service expects it. */
-async function startRedisOn(port: number): Promise<ChildProcess> {
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  liveRedis.add(server);
-  server.once('exit', () => liveRedis.delete(server));
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (server.exitCode !== null || server.signalCode !== null) throw new Error(`redis-server on port ${port} exited at start`);
-    const probe = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      if ((await probe.ping()) === 'PONG') return server;
-    } catch {
-      // not up yet
-    } finally {
-      probe.disconnect();
-    }
-    if (Date.now() > deadline) {
-      server.kill('SIGKILL');
-      throw new Error(`redis-server on port ${port} did not answer within 10 s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Resolves once both queue workers (timers, outbox) wait in their blocking pop on the Redis at `port`. */
-async function workersBlockingOn(port: number, timeoutMs = 10_000): Promise<void> {
-  const inspector = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 1 });
-  inspector.on('error', () => {});
-  try {
-    await eventually(async () => {
-      const clients = String(await inspector.client('LIST')).split('\n');
-      return clients.filter((client) => / cmd=bzpopmin /.test(client)).length >= 2;
-    }, timeoutMs, `both workers blocking on redis port ${port}`);
-  } finally {
-    inspector.disconnect();
-  }
-}
-
-async function killRedis(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null || server.signalCode !== null) return;
-  const exited = once(server, 'exit');
-  server.kill('SIGKILL');
-  await exited;
-}
-
-const liveRedis = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const server of liveRedis) server.kill('SIGKILL');
-});
 
 /** A statement on the machine's PostgreSQL as its superuser (never on a service's own pool). */
 async function asAdmin<T>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -80,34 +25,38 @@ describe('readiness when a dependency stops answering', () => {
   const readyz = async (service: Harness) => service.request('GET', '/readyz', { token: null });
 
   test('GET /readyz answers 503 {queue: false} while the Redis behind the queue is down, and 200 once it is back', { timeout: 60_000 }, async () => {
-    const port = await freePort();
-    let redis = await startRedisOn(port);
+    let redis = await startPrivateRedis();
+    const { port } = redis;
+    let running = true;
     let q: Harness | undefined;
     try {
-      q = await startHarness({ label: 'http_health_queue_down', env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+      q = await startHarness({ label: 'http_health_queue_down', env: { REDIS_URL: redis.url } });
       const up = await readyz(q);
       assert.equal(up.status, 200, up.text);
       // Killed once the workers run, not while they are still connecting.
-      await workersBlockingOn(port);
+      await workersBlocking(redis);
 
-      await killRedis(redis);
+      await redis.stop();
+      running = false;
       const down = await readyz(q);
       assert.equal(down.status, 503, down.text);
       assert.deepEqual(down.body, { status: 'unavailable', database: true, queue: false, draining: false });
 
-      redis = await startRedisOn(port);
+      redis = await startPrivateRedis({ port });
+      running = true;
       const back = await eventually(async () => {
         const response = await readyz(q!);
         return response.status === 200 ? response : undefined;
       }, 20_000, 'readiness after Redis is back');
       assert.deepEqual(back.body, { status: 'ready', database: true, queue: true, draining: false });
     } finally {
-      // Redis up and the workers back in their wait before the close: a close while Redis is down,
-      // or while the workers reconnect, does not finish (see src/queue/queue-engine.ts close()).
-      if (redis.exitCode !== null || redis.signalCode !== null) redis = await startRedisOn(port).catch(() => redis);
-      await workersBlockingOn(port).catch(() => undefined);
+      // Redis up and the workers back in their wait before the close: a close while Redis is down, or while
+      // the workers reconnect, gives up only after a bounded wait (src/queue/queue-engine.ts close()) and
+      // leaves BullMQ's own timers running in this test process.
+      if (!running) redis = await startPrivateRedis({ port }).catch(() => redis);
+      await workersBlocking(redis).catch(() => undefined);
       await q?.close();
-      await killRedis(redis);
+      await redis.stop();
     }
   });
 

@@ -30,19 +30,33 @@ process.once('exit', () => {
   for (const server of live) server.kill('SIGKILL');
 });
 
-/** Starts a private server; a port taken between choosing and binding it means another try. */
-export async function startPrivateRedis(options: { unixSocket?: boolean } = {}): Promise<PrivateRedis> {
+/**
+ * Starts a private server; a port taken between choosing and binding it means another try. `port` starts it
+ * where an earlier one was stopped, so a client left configured for it finds it again.
+ */
+export async function startPrivateRedis(options: { unixSocket?: boolean; port?: number } = {}): Promise<PrivateRedis> {
+  if (options.port !== undefined) return startOnce(options.unixSocket ?? false, options.port);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startOnce(options.unixSocket ?? false);
+      return await startOnce(options.unixSocket ?? false, await freePort());
     } catch (error) {
       if (attempt >= 3) throw error;
     }
   }
 }
 
-async function startOnce(unixSocket: boolean): Promise<PrivateRedis> {
-  const port = await freePort();
+/** Resolves once both queue workers (timers, outbox) wait in their blocking pop on `server`: the state a service is in between jobs. */
+export async function workersBlocking(server: PrivateRedis, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const clients = String(await server.client().client('LIST')).split('\n');
+    if (clients.filter((client) => / cmd=bzpopmin /.test(client)).length >= 2) return;
+    if (Date.now() > deadline) throw new Error(`queue workers not blocking on redis port ${server.port}:\n${clients.join('\n')}`);
+    await sleep(100);
+  }
+}
+
+async function startOnce(unixSocket: boolean, port: number): Promise<PrivateRedis> {
   const chunks: string[] = [];
   const socketDir = unixSocket ? mkdtempSync(join(tmpdir(), 'cartrescue-redis-')) : null;
   const socketPath = socketDir ? join(socketDir, 'redis.sock') : null;
